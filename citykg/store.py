@@ -1,0 +1,359 @@
+"""The one way every part of citykg reaches the graph.
+
+Two backends behind one small interface:
+
+* ``EmbeddedStore``: pyoxigraph on disk. A build writes a new directory under ``builds/`` and
+  then swaps the ``current`` symlink atomically, so readers never see a half-written graph and a
+  failed build leaves the previous one serving. Readers notice the swap and reopen.
+* ``RemoteStore``: any SPARQL 1.1 server (queries by the Protocol, writes by the Graph Store
+  Protocol or SPARQL Update), for data that outgrows one machine. The server must answer queries
+  over the union of its named graphs by default (``oxigraph serve --union-default-graph``,
+  Virtuoso does so out of the box).
+
+Queries run with the union of all named graphs as default graph: facts live in the graph of the
+document that states them, and a question about them should not have to name that graph.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+from citykg.config import Settings, get_settings
+from citykg.errors import QueryError, QueryTimeoutError, ReadOnlyStoreError, StoreError
+from citykg.sparql_text import names_its_dataset
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Bindings = Mapping[str, Term]
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list
+
+KEEP_BUILDS = 2
+
+
+class GraphStore(ABC):
+    """What the rest of the code may ask of a store."""
+
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Bindings | None = None,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query; ``bindings`` are values for variables, never spliced as text.
+
+        ``base_iri`` resolves relative IRIs of the query (the SPARQL endpoint passes its own URL).
+        """
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update. Stores that are only ever replaced whole refuse."""
+        raise ReadOnlyStoreError(f"{self.describe()} does not take SPARQL Update")
+
+    @abstractmethod
+    def publish(self, nquads_files: Iterable[Path]) -> str:
+        """Replace the whole graph with the quads of these files; return a build id."""
+
+    @abstractmethod
+    def describe(self) -> str:
+        """A line for logs and ``citykg stats``: which backend, where."""
+
+    def select(self, sparql: str, *, bindings: Bindings | None = None) -> list[dict[str, Term]]:
+        """A SELECT query's rows as dicts of variable name -> term (unbound variables left out)."""
+        result = self.query(sparql, bindings=bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        return [
+            {name: row[name] for name in names if row[name] is not None} for row in result
+        ]
+
+    def ask(self, sparql: str, *, bindings: Bindings | None = None) -> bool:
+        result = self.query(sparql, bindings=bindings)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QueryError("expected an ASK query")
+        return bool(result)
+
+
+def _graph_nodes(iris: list[str] | None) -> list[ox.NamedNode] | None:
+    return None if iris is None else [ox.NamedNode(i) for i in iris]
+
+
+def _run_embedded(
+    store: ox.Store,
+    sparql: str,
+    bindings: Bindings | None,
+    default_graph: list[str] | None,
+    named_graphs: list[str] | None,
+    base_iri: str | None = None,
+) -> QueryResult:
+    options: dict = {"base_iri": base_iri}
+    if default_graph is not None:
+        options["default_graph"] = _graph_nodes(default_graph)
+    elif not names_its_dataset(sparql):
+        # The union as default graph, unless the query says FROM / FROM NAMED itself.
+        options["use_default_graph_as_union"] = True
+    if named_graphs is not None:
+        options["named_graphs"] = _graph_nodes(named_graphs)
+    try:
+        return store.query(bind_values(sparql, bindings or {}), **options)
+    except SyntaxError as error:
+        raise QueryError(f"malformed SPARQL: {error}") from error
+    except (ValueError, OSError) as error:
+        raise QueryError(f"query failed: {error}") from error
+
+
+class MemoryStore(GraphStore):
+    """An in-memory pyoxigraph store: tests, and loading a dataset a request brings along.
+
+    ``generation`` counts the changes made through ``publish`` and ``update``, so that copies of
+    the store in other processes (the query workers) know when to reload; change it through those
+    two methods rather than through ``store`` directly.
+    """
+
+    def __init__(self) -> None:
+        self.store = ox.Store()
+        self.generation = 0
+
+    def query(self, sparql, *, bindings=None, default_graph=None, named_graphs=None, base_iri=None):
+        return _run_embedded(self.store, sparql, bindings, default_graph, named_graphs, base_iri)
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        try:
+            self.store.update(sparql, base_iri=base_iri)
+        except SyntaxError as error:
+            raise QueryError(f"malformed SPARQL Update: {error}") from error
+        except (ValueError, OSError) as error:
+            raise QueryError(f"update failed: {error}") from error
+        finally:
+            self.generation += 1
+
+    def publish(self, nquads_files: Iterable[Path]) -> str:
+        self.store.clear()
+        for path in nquads_files:
+            self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        self.generation += 1
+        return "memory"
+
+    def describe(self) -> str:
+        return "pyoxigraph in memory"
+
+
+class EmbeddedStore(GraphStore):
+    """pyoxigraph on disk, with builds swapped in atomically through the ``current`` symlink."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._lock = threading.Lock()
+        self._opened: tuple[Path, ox.Store] | None = None
+
+    @property
+    def current_link(self) -> Path:
+        return self.root / "current"
+
+    def current_build(self) -> Path | None:
+        """The directory of the build being served, or None before the first build."""
+        try:
+            return (self.root / os.readlink(self.current_link)).resolve()
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise StoreError(f"cannot read {self.current_link}: {error}") from error
+
+    def _store(self) -> ox.Store:
+        target = self.current_build()
+        if target is None:
+            raise StoreError(
+                f"no graph has been built in {self.root} yet: run `citykg build` first"
+            )
+        with self._lock:
+            if self._opened is None or self._opened[0] != target:
+                try:
+                    self._opened = (target, ox.Store.read_only(str(target)))
+                except OSError as error:
+                    raise StoreError(f"cannot open the store at {target}: {error}") from error
+            return self._opened[1]
+
+    def query(self, sparql, *, bindings=None, default_graph=None, named_graphs=None, base_iri=None):
+        return _run_embedded(self._store(), sparql, bindings, default_graph, named_graphs, base_iri)
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        raise ReadOnlyStoreError(
+            "the graph on disk is read-only: it is built from knowledge/ and the source documents "
+            "by `citykg build` and swapped in whole, so a change made here would be lost at the "
+            "next build; change the knowledge base and rebuild"
+        )
+
+    def publish(self, nquads_files: Iterable[Path]) -> str:
+        build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+        builds = self.root / "builds"
+        target = builds / build_id
+        try:
+            builds.mkdir(parents=True, exist_ok=True)
+            store = ox.Store(str(target))
+            for path in nquads_files:
+                store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            store.flush()
+            del store
+        except OSError as error:
+            shutil.rmtree(target, ignore_errors=True)
+            raise StoreError(f"cannot write a new store under {builds}: {error}") from error
+        self._swap(target)
+        self._prune(builds, keep=target)
+        return build_id
+
+    def _swap(self, target: Path) -> None:
+        """Point ``current`` at ``target`` in one rename: readers see the old or the new graph."""
+        link = self.root / f".current-{os.getpid()}"
+        link.unlink(missing_ok=True)
+        link.symlink_to(target.relative_to(self.root))
+        os.replace(link, self.current_link)
+
+    def _prune(self, builds: Path, keep: Path) -> None:
+        """Remove old builds, keeping the newest few (a reader may still hold the previous one)."""
+        finished = sorted(p for p in builds.iterdir() if p.is_dir())
+        for old in finished[:-KEEP_BUILDS]:
+            if old != keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def describe(self) -> str:
+        return f"pyoxigraph on disk at {self.current_build() or self.root}"
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def bind_values(sparql: str, bindings: Bindings) -> str:
+    """Bind variables with a VALUES block at the start of the WHERE clause.
+
+    The terms are serialised as N-Triples terms by pyoxigraph, so a value can never change the
+    query's structure: this is binding, not splicing user text. (pyoxigraph's own
+    ``substitutions`` only bind variables that the SELECT projects, and a remote server has no
+    such option, so both backends bind the same way.)
+    """
+    if not bindings:
+        return sparql
+    match = _WHERE.search(sparql)
+    if match is None:
+        raise QueryError("a query with parameters needs an explicit WHERE { ... } clause")
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    values = f" VALUES ({names}) {{ ({terms}) }} "
+    return sparql[: match.end()] + values + sparql[match.end() :]
+
+
+class RemoteStore(GraphStore):
+    """A SPARQL 1.1 server reached over HTTP."""
+
+    def __init__(
+        self,
+        query_url: str,
+        *,
+        update_url: str | None = None,
+        gsp_url: str | None = None,
+        timeout: float = 30.0,
+    ) -> None:
+        self.query_url = query_url
+        self.update_url = update_url
+        self.gsp_url = gsp_url
+        self.client = httpx.Client(timeout=timeout)
+
+    def _post(self, url: str, **kwargs) -> httpx.Response:
+        try:
+            response = self.client.post(url, **kwargs)
+        except httpx.TimeoutException as error:
+            raise QueryTimeoutError(
+                f"the SPARQL server at {url} did not answer within {self.client.timeout.read} s"
+            ) from error
+        except httpx.HTTPError as error:
+            raise StoreError(f"the SPARQL server at {url} does not answer: {error}") from error
+        if response.status_code >= 400:
+            kind = QueryError if response.status_code < 500 else StoreError
+            raise kind(f"{url} answered {response.status_code}: {response.text[:500]}")
+        return response
+
+    def query(self, sparql, *, bindings=None, default_graph=None, named_graphs=None, base_iri=None):
+        params = [("default-graph-uri", g) for g in default_graph or []]
+        params += [("named-graph-uri", g) for g in named_graphs or []]
+        text = bind_values(sparql, bindings or {})
+        if base_iri:
+            text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
+        response = self._post(
+            self.query_url,
+            params=params,
+            content=text.encode(),
+            headers={
+                "Content-Type": "application/sparql-query",
+                "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
+            },
+        )
+        media = response.headers.get("content-type", "").split(";")[0].strip()
+        if media == "application/sparql-results+json":
+            return ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
+        if media in ("application/n-triples", "text/plain"):
+            return list(ox.parse(response.content, ox.RdfFormat.N_TRIPLES))
+        raise StoreError(f"{self.query_url} answered with unexpected media type {media!r}")
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Forward a SPARQL Update to the server's update endpoint (``CITYKG_SPARQL_UPDATE_URL``)."""
+        if not self.update_url:
+            raise ReadOnlyStoreError(
+                f"{self.describe()} has no update endpoint: set CITYKG_SPARQL_UPDATE_URL"
+            )
+        if base_iri:
+            sparql = f"BASE {ox.NamedNode(base_iri)}\n{sparql}"
+        self._post(
+            self.update_url,
+            content=sparql.encode(),
+            headers={"Content-Type": "application/sparql-update"},
+        )
+
+    def publish(self, nquads_files: Iterable[Path]) -> str:
+        """Replace each named graph on the server by a Graph Store Protocol PUT."""
+        if not self.gsp_url:
+            raise StoreError("writing to a remote store needs CITYKG_GSP_URL")
+        graphs: dict[str, list[ox.Quad]] = {}
+        for path in nquads_files:
+            for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+                graphs.setdefault(quad.graph_name.value, []).append(quad)
+        for graph, quads in graphs.items():
+            body = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
+            try:
+                response = self.client.put(
+                    self.gsp_url,
+                    params={"graph": graph},
+                    content=body,
+                    headers={"Content-Type": "application/n-triples"},
+                )
+            except httpx.HTTPError as error:
+                raise StoreError(f"the server at {self.gsp_url} does not answer: {error}") from error
+            if response.status_code >= 400:
+                raise StoreError(f"{self.gsp_url} refused graph {graph}: {response.status_code}")
+        return f"remote-{time.strftime('%Y%m%dT%H%M%S')}"
+
+    def describe(self) -> str:
+        return f"SPARQL server at {self.query_url}"
+
+
+def open_store(settings: Settings | None = None) -> GraphStore:
+    """The store the settings name: remote when ``CITYKG_SPARQL_URL`` is set, else on disk."""
+    settings = settings or get_settings()
+    if settings.sparql_url:
+        return RemoteStore(
+            settings.sparql_url,
+            update_url=settings.update_url,
+            gsp_url=settings.gsp_url,
+            timeout=max(settings.query_timeout * 3, 30.0),
+        )
+    return EmbeddedStore(settings.store)

@@ -1,0 +1,95 @@
+"""The FastAPI application: it assembles routers, middleware and error handlers, nothing else."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from citykg import __version__
+from citykg.config import Settings, get_settings
+from citykg.errors import (
+    BusyError,
+    CityKGError,
+    ForbiddenError,
+    MethodNotAllowedError,
+    NotAcceptableError,
+    NotFoundError,
+    PayloadTooLargeError,
+    QueryError,
+    QueryTimeoutError,
+    ReadOnlyStoreError,
+    StoreError,
+    UnsupportedMediaTypeError,
+)
+from citykg.store import GraphStore, open_store
+from citykg.workers import QueryWorkers
+from graph_api import graph_store, named_queries, query_page, sparql
+from graph_api.body_limit import BodyLimit
+
+#: Each error class's HTTP status; an error takes the status of its nearest class listed here.
+ERROR_STATUS = {
+    QueryError: 400,
+    ForbiddenError: 403,
+    NotFoundError: 404,
+    MethodNotAllowedError: 405,
+    NotAcceptableError: 406,
+    PayloadTooLargeError: 413,
+    UnsupportedMediaTypeError: 415,
+    QueryTimeoutError: 422,
+    ReadOnlyStoreError: 501,
+    StoreError: 503,
+    BusyError: 503,
+}
+
+
+def error_status(error: CityKGError) -> int:
+    return next((ERROR_STATUS[kind] for kind in type(error).__mro__ if kind in ERROR_STATUS), 400)
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
+    """The app over ``store`` (by default the one the settings name)."""
+    settings = settings or get_settings()
+    store = store or open_store(settings)
+    workers = QueryWorkers(store, timeout=settings.query_timeout, size=settings.query_workers)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        workers.close()
+
+    app = FastAPI(
+        title="citykg",
+        version=__version__,
+        description="The Cities-Mission knowledge graph, seen from Romania.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.query_workers = workers
+
+    @app.exception_handler(CityKGError)
+    async def domain_error(request: Request, error: CityKGError) -> JSONResponse:
+        return JSONResponse({"error": str(error)}, status_code=error_status(error))
+
+    @app.get("/health")
+    def health() -> dict:
+        """Liveness, and which graph is being served."""
+        return {"status": "ok", "version": __version__, "store": store.describe()}
+
+    app.include_router(sparql.router(store, settings, workers))
+    app.include_router(graph_store.router(store, settings))
+    app.include_router(named_queries.router(store))
+    app.include_router(query_page.router())
+    app.mount("/static", query_page.static_files(), name="static")
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["Accept", "Authorization", "Content-Type"],
+        max_age=600,
+    )
+    return app

@@ -1,0 +1,38 @@
+"""Shared fixtures: the real build of the five source documents, once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citykg.build import BuildReport, build
+from citykg.config import PROJECT_ROOT, Settings
+from citykg.store import EmbeddedStore
+
+SOURCES = PROJECT_ROOT.parent / "shared" / "sources"
+SHARED = PROJECT_ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def sources_dir() -> Path:
+    if not SOURCES.is_dir():
+        pytest.fail(f"the source documents are expected in {SOURCES}")
+    return SOURCES
+
+
+@pytest.fixture(scope="session")
+def built_settings(tmp_path_factory: pytest.TempPathFactory, sources_dir: Path) -> Settings:
+    """Settings pointing at a store built from the real documents."""
+    return Settings(store=tmp_path_factory.mktemp("store"), sources=sources_dir)
+
+
+@pytest.fixture(scope="session")
+def build_report(built_settings: Settings) -> BuildReport:
+    return build(built_settings)
+
+
+@pytest.fixture(scope="session")
+def built_store(built_settings: Settings, build_report: BuildReport) -> EmbeddedStore:
+    """The real graph, on disk, read-only, as the server sees it."""
+    return EmbeddedStore(built_settings.store)
