@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,10 +22,13 @@ from rdflib.namespace import PROV, RDF, XSD
 from citykg import __version__
 from citykg.config import PROJECT_ROOT, Settings
 from citykg.namespaces import BASE, graph_iri
-from citykg.queries import run_named_query
+from citykg.queries import get_query, run_named_query
 from citykg.store import GraphStore, open_store
+from citykg.errors import ValidationError
 from citykg.validate import validate_graphs
 from ingest.knowledge_base import load_knowledge_base
+from ingest.pipeline import DocumentResult, document_paths, ingest_documents
+from ingest.review import review_report
 from ingest.sources import document_graph
 
 ONTOLOGY_FILE = PROJECT_ROOT / "ontology" / "citykg.ttl"
@@ -42,6 +45,8 @@ class BuildReport:
     graphs: int
     class_counts: dict[str, int]
     seconds: float
+    documents: list[str] = field(default_factory=list)  # one line per document
+    review: Path | None = None  # the review report written with the build
 
 
 def load_ontology() -> Graph:
@@ -52,28 +57,63 @@ def load_shapes() -> Graph:
     return Graph(identifier=graph_iri("shapes")).parse(SHAPES_FILE, format="turtle")
 
 
+@dataclass
+class Assembly:
+    """A build's named graphs, validated, and what became of each document."""
+
+    graphs: dict[URIRef, Graph]
+    documents: list[DocumentResult] = field(default_factory=list)
+    excluded: dict[str, str] = field(default_factory=dict)  # file -> why its extraction was left out
+
+
 def assemble(
     sources_dir: Path,
     progress: Progress = lambda step: None,
     knowledge_dir: Path = KNOWLEDGE_DIR,
-) -> dict[URIRef, Graph]:
-    """All named graphs of a build, validated."""
+    inbox: Path | None = None,
+) -> Assembly:
+    """All named graphs of a build: ontology, shapes, knowledge base, and every document's
+    facts (reviewed and extracted), validated against the shapes."""
     progress("ontology")
     ontology, shapes = load_ontology(), load_shapes()
     progress("knowledge base")
     kb = load_knowledge_base(knowledge_dir, sources_dir, ontology)
-    graphs = {g.identifier: g for g in (ontology, shapes)}
-    graphs.update(kb.graphs)
-    for source in kb.sources.values():
-        graphs.setdefault(source.graph, Graph(identifier=source.graph))
-        graphs[source.graph] += document_graph(source)
+    progress("documents")
+    documents = ingest_documents(document_paths([sources_dir, inbox] if inbox else [sources_dir]), kb, ontology)
+    base = {g.identifier: g for g in (ontology, shapes)}
+    base.update(kb.graphs)
+    for result in documents:
+        if result.source:  # the reviewer's title and kind, where the knowledge base gives them
+            source = kb.sources.get(result.source.key, result.source)
+            base.setdefault(source.graph, Graph(identifier=source.graph))
+            base[source.graph] += document_graph(source)
+    extracted = {r.source.graph: r for r in documents if r.facts}
     progress("validation")
-    validate_graphs(
-        (g for iri, g in graphs.items() if iri not in (ontology.identifier, shapes.identifier)),
-        ontology,
-        shapes,
-    )
-    return graphs
+    excluded: dict[str, str] = {}
+    while True:
+        graphs = dict(base)
+        for iri, result in extracted.items():
+            graphs[iri] = graphs[iri] + result.facts.graph
+        try:
+            validate_graphs(
+                (g for iri, g in graphs.items() if iri not in (ontology.identifier, shapes.identifier)),
+                ontology,
+                shapes,
+            )
+            break
+        except ValidationError as error:
+            # Leave out the extraction of each document whose facts the report points at; the
+            # reviewed facts must conform on their own, so without culprits the error stands.
+            culprits = [iri for iri, r in extracted.items() if error.focus_nodes & set(r.facts.graph.subjects())]
+            if not culprits:
+                raise
+            for iri in culprits:
+                excluded[extracted.pop(iri).path.name] = "its extracted facts do not conform to the shapes"
+    for result in documents:
+        if result.path.name in excluded:
+            result.facts = None
+            result.error = excluded[result.path.name]
+    return Assembly(graphs, documents, excluded)
 
 
 def build_graph(graphs: dict[URIRef, Graph]) -> Graph:
@@ -115,7 +155,8 @@ def build(
 ) -> BuildReport:
     """Build, validate and publish; the previous graph keeps serving if anything fails."""
     started = time.perf_counter()
-    graphs = assemble(sources_dir or settings.sources, progress, knowledge_dir)
+    assembly = assemble(sources_dir or settings.sources, progress, knowledge_dir, settings.inbox)
+    graphs = assembly.graphs
     graphs[graph_iri("build")] = build_graph(graphs)
     store = open_store(settings)
     with tempfile.TemporaryDirectory(prefix="citykg-build-") as tmp:
@@ -126,4 +167,11 @@ def build(
         build_id = store.publish([nquads])
     progress("counting")
     counts = class_counts(store)
-    return BuildReport(build_id, triples, len(graphs), counts, time.perf_counter() - started)
+    conflicts = [{k: v.value for k, v in row.items()} for row in store.select(get_query("conflicting_amounts").text)]
+    review = settings.store / "review.md"
+    review.parent.mkdir(parents=True, exist_ok=True)
+    review.write_text(review_report(assembly.documents, conflicts), encoding="utf-8")
+    return BuildReport(
+        build_id, triples, len(graphs), counts, time.perf_counter() - started,
+        [r.summary() for r in assembly.documents], review,
+    )

@@ -63,12 +63,42 @@ def build(
     with _progress() as progress:
         task = progress.add_task("starting", total=None)
         report = run_build(settings, sources, lambda step: progress.update(task, description=step))
+    for line in report.documents:
+        out.print(line, markup=False, highlight=False)
     table = Table(title=f"build {report.build_id}: {report.triples} triples in {report.graphs} graphs, {report.seconds:.1f} s")
     table.add_column("class")
     table.add_column("entities", justify="right")
     for name, count in report.class_counts.items():
         table.add_row(name, str(count))
     out.print(table)
+    if report.review:
+        out.print(f"review report: {report.review}")
+
+
+@app.command()
+@handle_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Documents (txt, md, html, pdf) or folders of them.")],
+    remove: Annotated[bool, typer.Option("--remove", help="Take these documents (by file name) out of the graph.")] = False,
+) -> None:
+    """Add documents to the graph (or take them out) and rebuild; the review report says what to check.
+
+    Documents are kept in CITYKG_INBOX; ingesting a file again replaces its facts, and a
+    document that cannot be read is reported while the others go in.
+    """
+    from citykg.build import build as run_build
+    from ingest.inbox import add_to_inbox, remove_from_inbox
+
+    settings = get_settings()
+    changed = remove_from_inbox(settings.inbox, paths) if remove else add_to_inbox(settings.inbox, paths)
+    for line in changed:
+        out.print(line, markup=False, highlight=False)
+    with _progress() as progress:
+        task = progress.add_task("starting", total=None)
+        report = run_build(settings, None, lambda step: progress.update(task, description=step))
+    for line in report.documents:
+        out.print(line, markup=False, highlight=False)
+    out.print(f"build {report.build_id}: {report.triples} triples; review report: {report.review}")
 
 
 @app.command()
@@ -79,7 +109,11 @@ def validate(
     """Assemble the graph and check it against the SHACL shapes, without writing the store."""
     from citykg.build import assemble
 
-    graphs = assemble(sources or get_settings().sources)
+    settings = get_settings()
+    assembly = assemble(sources or settings.sources, inbox=settings.inbox)
+    for line in (r.summary() for r in assembly.documents):
+        out.print(line, markup=False, highlight=False)
+    graphs = assembly.graphs
     out.print(f"conforms: {sum(len(g) for g in graphs.values())} triples in {len(graphs)} graphs")
 
 

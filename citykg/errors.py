@@ -16,9 +16,10 @@ class ValidationError(CityKGError):
 
     exit_code = 1
 
-    def __init__(self, message: str, report: str) -> None:
+    def __init__(self, message: str, report: str, focus_nodes: set | None = None) -> None:
         super().__init__(message)
         self.report = report
+        self.focus_nodes = focus_nodes or set()
 
 
 class StoreError(CityKGError):
@@ -64,3 +65,13 @@ class PayloadTooLargeError(CityKGError):
 
 class MethodNotAllowedError(CityKGError):
     """An HTTP method the resource does not take (HTTP 405)."""
+
+
+class InvalidParameterError(QueryError):
+    """A search or filter parameter whose value names nothing, is not allowed, or is malformed
+    (HTTP 422). ``parameter`` is the parameter's name, ``value`` the value given."""
+
+    def __init__(self, parameter: str, value: object, problem: str) -> None:
+        self.parameter = parameter
+        self.value = value
+        super().__init__(f"parameter {parameter!r}: {problem}")

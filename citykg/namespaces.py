@@ -5,6 +5,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+import unicodedata
+from decimal import Decimal
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
@@ -114,6 +119,8 @@ class CKG(DefinedNamespace):
     sha256: URIRef
     lineCount: URIRef
     documentKind: URIRef
+    reviewed: URIRef
+    confidence: URIRef
 
 
 def entity_iri(entity_id: str) -> URIRef:
@@ -152,3 +159,41 @@ PREFIXES: dict[str, str] = {
 def sparql_prologue() -> str:
     """PREFIX lines for queries typed by hand (CLI, query page)."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:16]
+
+
+def local_id(iri: str) -> str:
+    """``https://w3id.org/citykg/org/utcn`` -> ``org/utcn``."""
+    return str(iri).removeprefix(BASE)
+
+
+def slug(name: str) -> str:
+    """A readable IRI segment from a name: ``Universitatea Tehnică`` -> ``universitatea-tehnica``."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:80] or "x"
+
+
+# The nodes facts need are minted from what they are, so the knowledge base and the extractor
+# stating the same fact make the same node (one fact, two pieces of evidence).
+
+
+def participation_iri(project: str, participant: str, role: str) -> URIRef:
+    project_slug = local_id(project).split("/", 1)[-1]
+    return URIRef(f"{BASE}participation/{project_slug}--{local_id(participant).replace('/', '-')}--{role}")
+
+
+def amount_iri(value: Decimal, currency: str, text: str | None) -> URIRef:
+    return URIRef(f"{BASE}amount/{_digest(value.normalize(), currency, text)}")
+
+
+def evidence_iri(
+    s: object, p: object, o: object, document_key: str, first: int, last: int, method: str
+) -> URIRef:
+    return URIRef(f"{BASE}evidence/{_digest(s, p, o, document_key, first, last, method)}")
+
+
+def mention_iri(entity: object, document_key: str, first: int, last: int, method: str) -> URIRef:
+    return URIRef(f"{BASE}mention/{_digest(entity, document_key, first, last, method)}")

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph
+from rdflib.namespace import SH
 
 from citykg.errors import ValidationError
 
@@ -19,7 +20,7 @@ def validate_graphs(data: Iterable[Graph], ontology: Graph, shapes: Graph) -> st
     for graph in data:
         for triple in graph:
             union.add(triple)
-    conforms, _, report = shacl_validate(
+    conforms, results, report = shacl_validate(
         union,
         shacl_graph=shapes,
         ont_graph=ontology,
@@ -28,5 +29,6 @@ def validate_graphs(data: Iterable[Graph], ontology: Graph, shapes: Graph) -> st
         allow_warnings=True,
     )
     if not conforms:
-        raise ValidationError("the graph does not conform to ontology/shapes.ttl", report)
+        focus = set(results.objects(None, SH.focusNode))
+        raise ValidationError("the graph does not conform to ontology/shapes.ttl", report, focus)
     return report

@@ -7,7 +7,6 @@ found is reported with its file and entry; all of them at once, so one build sho
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,7 +20,20 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from citykg.errors import KnowledgeBaseError
-from citykg.namespaces import BASE, CKG, ROR, SCHEMA, WIKIDATA, entity_iri, graph_iri, role_iri
+from citykg.namespaces import (
+    CKG,
+    ROR,
+    SCHEMA,
+    WIKIDATA,
+    amount_iri,
+    entity_iri,
+    evidence_iri,
+    graph_iri,
+    mention_iri,
+    participation_iri,
+    role_iri,
+)
+from ingest.readers import DocumentError
 from ingest.sources import Source, read_source
 
 KIND_TYPES: dict[str, set[str]] = {
@@ -61,6 +73,7 @@ class KnowledgeBase:
 
     graphs: dict[URIRef, Graph] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
+    entity_types: dict[URIRef, URIRef] = field(default_factory=dict)  # the declared class
 
     def graph(self, iri: URIRef) -> Graph:
         if iri not in self.graphs:
@@ -83,10 +96,6 @@ def parse_date(text: str) -> Literal:
 
 def _fold_space(text: str) -> str:
     return " ".join(text.replace("ş", "ș").replace("ţ", "ț").split()).casefold()
-
-
-def _digest(*parts: object) -> str:
-    return hashlib.sha1("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:16]
 
 
 class _Loader:
@@ -134,18 +143,14 @@ class _Loader:
                 self.problem(where, f"duplicate document key {key!r}")
                 continue
             doc_path = self.sources_dir / file
-            try:
-                source = read_source(doc_path)
-            except FileNotFoundError:
+            if not doc_path.is_file():
                 self.problem(where, f"document {file!r} is not in {self.sources_dir}")
                 continue
-            except (OSError, UnicodeDecodeError) as error:
+            try:
+                source = read_source(doc_path).described(entry.get("title"), entry.get("kind"))
+            except DocumentError as error:
                 self.problem(where, f"document {file!r} cannot be read: {error}")
                 continue
-            source = Source(
-                key=source.key, path=source.path, sha256=source.sha256, lines=source.lines,
-                title=entry.get("title"), kind=entry.get("kind"), language=entry.get("language"),
-            )
             self.keys[key] = source
             self.kb.sources[source.key] = source
 
@@ -213,6 +218,7 @@ class _Loader:
                 self.problem(where, f"duplicate id {entity_id!r}")
                 continue
             self.entities[entity_id] = type_name
+            self.kb.entity_types[entity_iri(entity_id)] = CKG[type_name]
         for path, i, entry in entries:
             if str(entry.get("id")) in self.entities:
                 self.entity(f"{self._rel(path)} entry {i} (id {entry['id']!r})", entry)
@@ -288,7 +294,7 @@ class _Loader:
 
     def mention(self, entity: URIRef, name: str, c: Citation) -> None:
         g = self.kb.graph(c.source.graph)
-        m = URIRef(f"{BASE}mention/{_digest(entity, c.source.key, c.first, c.last)}")
+        m = mention_iri(entity, c.source.key, c.first, c.last, REVIEWED)
         g.add((m, RDF.type, CKG.Mention))
         g.add((m, CKG.about, entity))
         self.cite(g, m, c)
@@ -318,7 +324,7 @@ class _Loader:
             for t in (triple, *extra):
                 g.add(t)
             s, p, o = triple
-            ev = URIRef(f"{BASE}evidence/{_digest(s, p, o, c.source.key, c.first, c.last)}")
+            ev = evidence_iri(s, p, o, c.source.key, c.first, c.last, REVIEWED)
             g.add((ev, RDF.type, CKG.Evidence))
             g.add((ev, RDF.subject, s))
             g.add((ev, RDF.predicate, p))
@@ -398,7 +404,7 @@ class _Loader:
             self.problem(where, f"amount value {a.get('value')!r} is not a positive number")
             return None
         self.check_text(where, a.get("text"), citations)
-        node = URIRef(f"{BASE}amount/{_digest(value.normalize(), currency, a.get('text'))}")
+        node = amount_iri(value, str(currency), a.get("text"))
         triples = [
             (node, RDF.type, CKG.MonetaryAmount),
             (node, SCHEMA.value, Literal(value, datatype=XSD.decimal)),
@@ -422,10 +428,7 @@ class _Loader:
             return
         if project is None or participant is None:
             return
-        node = URIRef(
-            f"{BASE}participation/{p['project'].split('/')[1]}--"
-            f"{p['participant'].replace('/', '-')}--{role}"
-        )
+        node = participation_iri(project, participant, role)
         extra: list[tuple] = [
             (node, RDF.type, CKG.Participation),
             (node, CKG.inProject, project),

@@ -1,28 +1,41 @@
-"""Source documents as the build sees them: key, file, lines (numbered as ``cat -n`` does)."""
+"""Source documents as the build sees them: a key, the decoded lines (numbered as ``cat -n``
+numbers them), and the Document node that every fact of the document points to."""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from citykg.namespaces import BASE, CKG, graph_iri
+from ingest.readers import SourceDocument, read_document
+
+#: What a reader can read; other files in a sources folder are reported, not read.
+SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".pdf"}
 
 
 @dataclass(frozen=True)
 class Source:
-    """One document of the sources folder, identified by a stable key (the file name's stem)."""
+    """One document, identified by a stable key (its file name's stem)."""
 
     key: str
-    path: Path
-    sha256: str
-    lines: tuple[str, ...]
+    document: SourceDocument
     title: str | None = None
     kind: str | None = None
-    language: str | None = None
+
+    @property
+    def path(self) -> Path:
+        return self.document.path
+
+    @property
+    def lines(self) -> list[str]:
+        return self.document.lines
+
+    @property
+    def sha256(self) -> str:
+        return self.document.sha256
 
     @property
     def iri(self) -> URIRef:
@@ -38,29 +51,19 @@ class Source:
             raise IndexError(number)
         return self.lines[number - 1]
 
+    def described(self, title: str | None, kind: str | None) -> "Source":
+        """The same source with a reviewer's title and kind."""
+        return replace(self, title=title or self.title, kind=kind or self.kind)
+
 
 def document_iri(key: str) -> URIRef:
     return URIRef(f"{BASE}doc/{key}")
 
 
-def split_lines(text: str) -> tuple[str, ...]:
-    """Split on newlines only, so that numbers match ``cat -n`` (not str.splitlines, which also
-    breaks on form feeds and Unicode separators that PDF extracts contain)."""
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return tuple(line.rstrip("\r") for line in lines)
-
-
-def read_source(path: Path, key: str | None = None) -> Source:
-    """A UTF-8 text source (the knowledge base cites these)."""
-    raw = path.read_bytes()
-    return Source(
-        key=key or path.stem,
-        path=path,
-        sha256=hashlib.sha256(raw).hexdigest(),
-        lines=split_lines(raw.decode("utf-8-sig")),
-    )
+def read_source(path: Path) -> Source:
+    """Read any supported document; raises ingest.readers.DocumentError naming the problem."""
+    document = read_document(path)
+    return Source(key=path.stem, document=document, title=document.title)
 
 
 def document_graph(source: Source) -> Graph:
@@ -72,9 +75,9 @@ def document_graph(source: Source) -> Graph:
     g.add((doc, CKG.sha256, Literal(source.sha256)))
     g.add((doc, CKG.lineCount, Literal(len(source.lines), datatype=XSD.nonNegativeInteger)))
     if source.title:
-        g.add((doc, DCTERMS.title, Literal(source.title, lang="en")))
-    if source.language:
-        g.add((doc, DCTERMS.language, Literal(source.language)))
+        g.add((doc, DCTERMS.title, Literal(source.title)))
+    if source.document.language:
+        g.add((doc, DCTERMS.language, Literal(source.document.language)))
     if source.kind:
         g.add((doc, CKG.documentKind, Literal(source.kind)))
     return g

@@ -1,0 +1,643 @@
+"""Find known entities in Romanian text, and propose the ones we do not know yet.
+
+Names are compared token by token on stems (folded, Romanian case endings removed), so
+"Universității Tehnice din Cluj-Napoca" finds "Universitatea Tehnică din Cluj-Napoca". Labels
+are indexed by their stem sequence, so a lookup costs a few dictionary probes per token
+whatever the size of the gazetteer.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from ingest.normalise import fold, stem
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    """A known entity: its IRI, its class and every name it goes by."""
+
+    iri: str
+    type: str
+    labels: list[str]
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    """A gazetteer entity found in text. iri is None when several entities share the name
+    equally well (then candidates lists them)."""
+
+    iri: str | None
+    type: str
+    text: str
+    start: int
+    end: int
+    score: float
+    how: str  # "exact" | "folded" | "inflected" | "fuzzy" | "acronym"
+    label: str = ""
+    candidates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProposedEntity:
+    """An entity named in the text but not in the gazetteer, with a nominative name."""
+
+    name: str
+    type: str | None
+    text: str
+    start: int
+    end: int
+    acronym: str | None = None
+    rule: str = ""
+    aliases: tuple[str, ...] = field(default=())
+
+    @property
+    def iri(self) -> None:
+        """Proposals have no IRI yet (minting one is the caller's decision)."""
+        return None
+
+
+# --------------------------------------------------------------------------- tokens
+
+_TOKEN = re.compile(r"[^\W_]+")
+_GAP_OK = re.compile(r"[ \t\n\-–‐'’\"“”„«»&/+*()]{0,4}|\.")  # "S.A." yes, "end. Next" no
+_GAP_COMMA = re.compile(r", ?")
+_ACRONYM = re.compile(r"[A-ZĂÂÎȘȚ0-9][A-ZĂÂÎȘȚ0-9&+\-.]{1,11}")
+_SCORES = {"exact": 1.0, "acronym": 0.95, "folded": 0.95, "inflected": 0.85}
+_RANK = {"exact": 0, "folded": 1, "inflected": 2}
+
+
+class _Label(NamedTuple):
+    entry: GazetteerEntry
+    label: str
+    tokens: tuple[str, ...]
+    folded: tuple[str, ...]
+    case_sensitive: bool  # CapaCITIES, NetZeroCities: casing is part of the name
+    commas: frozenset[int]  # gaps (after token k) that hold a comma in the label
+
+
+@dataclass
+class _Tokens:
+    """A text's tokens with their folded forms, stems and whether a name may run on."""
+
+    text: str
+    spans: list[tuple[int, int]]
+    words: list[str]
+    folded: list[str]
+    stems: list[str]
+    joins: list[int]  # joins[i]: tokens i and i+1 may be one name (1), only with a comma (2)
+
+    @classmethod
+    def of(cls, text: str) -> _Tokens:
+        spans = [m.span() for m in _TOKEN.finditer(text)]
+        words = [text[s:e] for s, e in spans]
+        folded = [fold(w) for w in words]
+        joins = [_gap_kind(text[a[1]:b[0]]) for a, b in zip(spans, spans[1:])]
+        return cls(text, spans, words, folded, [stem(f) for f in folded], joins)
+
+    def joined(self, i: int, n: int) -> bool:
+        return all(self.joins[i:i + n - 1])
+
+    def commas(self, i: int, n: int) -> frozenset[int]:
+        return frozenset(k for k in range(n - 1) if self.joins[i + k] == 2)
+
+
+def _gap_kind(gap: str) -> int:
+    if "\n\n" in gap:
+        return 0
+    return 1 if _GAP_OK.fullmatch(gap) else 2 if _GAP_COMMA.fullmatch(gap) else 0
+
+
+def _label_tokens(label: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(label))
+
+
+def _is_acronym(label: str) -> bool:
+    return bool(_ACRONYM.fullmatch(label)) and sum(c.isalpha() for c in label) >= 1
+
+
+def _is_case_sensitive(tokens: tuple[str, ...]) -> bool:
+    """Mixed-case words (CapaCITIES, NetZeroCities) must keep their casing to match."""
+    return any(t not in (t.capitalize(), t.upper(), t.lower()) for t in tokens)
+
+
+def _fuzzy_keys(stems: tuple[str, ...]) -> set[tuple]:
+    """Buckets for near matches of names with one misspelt word after the first: keyed by
+    the first word and a part of the rest that the typo leaves intact."""
+    n, first = len(stems), stems[0]
+    if n == 2:
+        return {(first, 2, stems[1][:2])}
+    if n == 3:
+        return {(first, 3, stems[1]), (first, 3, "$" + stems[2])}
+    return {(first, n, stems[1], stems[2]), (first, n, stems[1], "$" + stems[-1]),
+            (first, n, stems[2], "$" + stems[-1])}
+
+
+def _one_typo(window: tuple[str, ...], stems: tuple[str, ...]) -> bool:
+    """Same words but one, and that one a near spelling of a word of four letters or more."""
+    differing = [(a, b) for a, b in zip(window, stems) if a != b]
+    return len(differing) == 1 and min(map(len, differing[0])) >= 4 and \
+        Levenshtein.normalized_similarity(*differing[0]) >= 0.75
+
+
+def _strip_accents(s: str) -> str:
+    """Diacritics off, case kept (for names whose casing matters)."""
+    return "".join(f.upper() if c.isupper() else f for c, f in zip(s, fold(s)))
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+
+class Gazetteer:
+    """An index of known entities for fast, inflection-tolerant lookup in text."""
+
+    FUZZY_MIN_CHARS = 12
+    FUZZY_CUTOFF = 85.0
+    FUZZY_MAX_BUCKET = 5000
+
+    def __init__(self, entries: Iterable[GazetteerEntry]) -> None:
+        self._by_stems: dict[tuple[str, ...], list[_Label]] = defaultdict(list)
+        self._lengths: dict[str, set[int]] = defaultdict(set)
+        self._acronyms: dict[str, list[GazetteerEntry]] = defaultdict(list)
+        fuzzy: dict[tuple, list[tuple[str, tuple[str, ...], _Label]]] = defaultdict(list)
+        collecting = gc.isenabled()
+        gc.disable()  # building many small tuples: the cycle collector only slows this down
+        try:
+            for entry in entries:
+                for label in dict.fromkeys(entry.labels):
+                    self._add(entry, label.strip(), fuzzy)
+            self._fuzzy = {key: ([f[0] for f in items], [(f[1], f[2]) for f in items])
+                           for key, items in fuzzy.items()}
+            self._fuzzy_firsts = {key[0] for key in self._fuzzy}
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _add(self, entry: GazetteerEntry, label: str, fuzzy: dict) -> None:
+        """Index one label: acronyms by their exact form, names by their stem sequence."""
+        if _is_acronym(label):
+            self._acronyms[label].append(entry)
+            return
+        tokens = tuple(_TOKEN.findall(label))
+        folded = tuple(_TOKEN.findall(fold(label)))
+        if not tokens or len(folded) != len(tokens):
+            return
+        stems = tuple(map(stem, folded))
+        commas = frozenset(k for k, gap in enumerate(_TOKEN.split(label)[1:-1]) if "," in gap)
+        item = _Label(entry, label, tokens, folded, _is_case_sensitive(tokens), commas)
+        self._by_stems[stems].append(item)
+        self._lengths[stems[0]].add(len(stems))
+        if len(tokens) >= 2 and len(label) >= self.FUZZY_MIN_CHARS and not item.case_sensitive:
+            for key in _fuzzy_keys(stems):
+                fuzzy[key].append((" ".join(stems), stems, item))
+
+    # ------------------------------------------------------------------ lookup
+
+    def find(self, text: str) -> list[EntityMention]:
+        """Known entities in text: longest match wins, mentions never overlap."""
+        tokens = _Tokens.of(text)
+        candidates = [*self._acronym_mentions(text)]
+        for i in range(len(tokens.words)):
+            candidates.extend(self._mentions_at(tokens, i))
+        return _non_overlapping(candidates)
+
+    def lookup(self, name: str) -> EntityMention | None:
+        """The entity a whole name denotes, if any."""
+        mentions = self.find(name)
+        if len(mentions) == 1 and mentions[0].text.strip() in (name.strip(),
+                                                               name.strip().strip(_NAME_QUOTES)):
+            return mentions[0]
+        return None
+
+    def _mentions_at(self, tokens: _Tokens, i: int) -> list[EntityMention]:
+        """The longest known name starting at token i, and near matches longer than it."""
+        found = []
+        longest = 0
+        for n in sorted(self._lengths.get(tokens.stems[i], ()), reverse=True):
+            if i + n > len(tokens.words) or not tokens.joined(i, n):
+                continue
+            labels = self._by_stems.get(tuple(tokens.stems[i:i + n]))
+            mention = _best(tokens, i, n, labels or [])
+            if mention:
+                found.append(mention)
+                longest = n
+                break
+        found.extend(self._fuzzy_at(tokens, i, longest))
+        return found
+
+    def _fuzzy_at(self, tokens: _Tokens, i: int, longest: int) -> list[EntityMention]:
+        """Near matches of long names with one misspelt word, longer than any exact match."""
+        found: list[EntityMention] = []
+        if tokens.stems[i] not in self._fuzzy_firsts:
+            return found
+        for n in range(max(longest + 1, 2), min(13, len(tokens.words) - i + 1)):
+            if not tokens.joined(i, n):
+                break
+            window = tuple(tokens.stems[i:i + n])
+            for key in _fuzzy_keys(window):
+                bucket = self._fuzzy.get(key)
+                if not bucket or len(bucket[0]) > self.FUZZY_MAX_BUCKET:
+                    continue  # too generic a key to search every time it occurs
+                match = self._fuzzy_match(bucket, window, tokens.words[i])
+                if match:
+                    item, score = match
+                    start, end = tokens.spans[i][0], tokens.spans[i + n - 1][1]
+                    found.append(EntityMention(item.entry.iri, item.entry.type, tokens.text[start:end],
+                                               start, end, round(score / 100 * 0.8, 3), "fuzzy",
+                                               item.label))
+                    break
+        return found
+
+    def _fuzzy_match(self, bucket, window: tuple[str, ...], first_word: str):
+        for _, score, k in process.extract(" ".join(window), bucket[0], scorer=fuzz.ratio,
+                                           score_cutoff=self.FUZZY_CUTOFF, limit=5):
+            stems, item = bucket[1][k]
+            if _one_typo(window, stems) and _case_ok(item, first_word):
+                return item, score
+        return None
+
+    def _acronym_mentions(self, text: str) -> list[EntityMention]:
+        """Acronyms match case-sensitively as whole words ("UTCN", "UTCN-ul", not "utcn")."""
+        found = []
+        for match in re.finditer(r"(?<![\w&+])[A-ZĂÂÎȘȚ0-9][\w&+.\-]*", text):
+            word = match.group().rstrip(".-")
+            for candidate in dict.fromkeys((word, word.split("-")[0])):
+                entries = self._acronyms.get(candidate)
+                if entries:
+                    start = match.start()
+                    found.append(_mention(entries, text, start, start + len(candidate), "acronym",
+                                          candidate))
+                    break
+        return found
+
+    # ------------------------------------------------------------------ proposals
+
+    def propose_entities(self, text: str) -> list[ProposedEntity]:
+        """Entities the text names that this gazetteer does not know."""
+        known = self.find(text)
+        return [p for p in propose_entities(text) if not _covered(p, known)
+                and self.lookup(p.name) is None]
+
+
+def _covered(proposal: ProposedEntity, mentions: list[EntityMention]) -> bool:
+    return any(m.start <= proposal.start and proposal.end <= m.end for m in mentions)
+
+
+def _case_ok(item: _Label, first_word: str) -> bool:
+    """A capitalised name must be written capitalised ("Roman" the city, not "roman")."""
+    return not item.label[:1].isupper() or first_word[:1].isupper()
+
+
+_NAME_QUOTES = "„“”\"«»"
+
+
+def _closing_quote(text: str, start: int, end: int) -> int:
+    """End of a mention that opens a quote inside it (Universitatea „Babeș-Bolyai”): the
+    closing quote belongs to the name."""
+    if sum(text[start:end].count(q) for q in _NAME_QUOTES) % 2 and end < len(text) \
+            and text[end] in _NAME_QUOTES:
+        return end + 1
+    return end
+
+
+def _recased(words: tuple[str, ...], label: tuple[str, ...]) -> bool:
+    """Words the label writes in lowercase written capitalised in the text: a sentence-case
+    name ("Orașe verzi și reziliente") seen inflected and in title case ("domeniul Orașelor
+    Verzi și Reziliente") is an ordinary phrase written with capitals, not that name."""
+    return any(t[:1].islower() and t.isalpha() and w[:1].isupper()
+               for w, t in zip(words[1:], label[1:]))
+
+
+def _best(tokens: _Tokens, i: int, n: int, labels: list[_Label]) -> EntityMention | None:
+    """The best label among those with the same stems, graded exact / folded / inflected."""
+    words, folded = tuple(tokens.words[i:i + n]), tuple(tokens.folded[i:i + n])
+    commas = tokens.commas(i, n)
+    graded = []
+    for item in labels:
+        if not _case_ok(item, words[0]) or not commas <= item.commas:
+            continue
+        if item.case_sensitive and tuple(map(_strip_accents, words)) != tuple(map(_strip_accents, item.tokens)):
+            continue
+        how = "exact" if words == item.tokens else "folded" if folded == item.folded else "inflected"
+        if how == "inflected" and _recased(words, item.tokens):
+            continue
+        graded.append((_RANK[how], how, item))
+    if not graded:
+        return None
+    top = min(rank for rank, _, _ in graded)
+    best = [(how, item) for rank, how, item in graded if rank == top]
+    start, end = tokens.spans[i][0], tokens.spans[i + n - 1][1]
+    end = _closing_quote(tokens.text, start, end)
+    entries = list({item.entry.iri: item.entry for _, item in best}.values())
+    return _mention(entries, tokens.text, start, end, best[0][0], best[0][1].label)
+
+
+def _mention(entries: list[GazetteerEntry], text: str, start: int, end: int, how: str,
+             label: str) -> EntityMention:
+    """A mention of entries found at [start, end); ambiguous when they are several."""
+    iris = tuple(dict.fromkeys(e.iri for e in entries))
+    score = _SCORES[how] if len(iris) == 1 else _SCORES[how] * 0.6
+    return EntityMention(iris[0] if len(iris) == 1 else None, entries[0].type, text[start:end],
+                         start, end, score, how, label, iris if len(iris) > 1 else ())
+
+
+def _non_overlapping(candidates: list[EntityMention]) -> list[EntityMention]:
+    """Longest mentions first (then the better score), dropping any that overlap a kept one."""
+    kept: list[EntityMention] = []
+    for mention in sorted(candidates, key=lambda m: (-(m.end - m.start), -m.score, m.start)):
+        if all(mention.end <= k.start or k.end <= mention.start for k in kept):
+            kept.append(mention)
+    return sorted(kept, key=lambda m: m.start)
+
+
+# --------------------------------------------------------------------------- proposals
+
+_HEADS = {
+    "universitatea": ("Universitatea", "University", True),
+    "universitatii": ("Universitatea", "University", True),
+    "institutul": ("Institutul", "ResearchInstitute", False),
+    "institutului": ("Institutul", "ResearchInstitute", False),
+    "primaria": ("Primăria", "CityHall", True),
+    "primariei": ("Primăria", "CityHall", True),
+    "municipiul": ("Municipiul", "City", False),
+    "municipiului": ("Municipiul", "City", False),
+    "ministerul": ("Ministerul", "Ministry", False),
+    "ministerului": ("Ministerul", "Ministry", False),
+    "agentia": ("Agenția", "Agency", True),
+    "agentiei": ("Agenția", "Agency", True),
+    "asociatia": ("Asociația", "Association", True),
+    "asociatiei": ("Asociația", "Association", True),
+    "consiliul": ("Consiliul", "PublicAuthority", False),
+    "consiliului": ("Consiliul", "PublicAuthority", False),
+    "centrul": ("Centrul", "Organisation", False),
+    "centrului": ("Centrul", "Organisation", False),
+    "clusterul": ("Clusterul", "Cluster", False),
+    "clusterului": ("Clusterul", "Cluster", False),
+    "fundatia": ("Fundația", "NGO", True),
+    "fundatiei": ("Fundația", "NGO", True),
+    "camera": ("Camera", "ProfessionalBody", True),
+    "camerei": ("Camera", "ProfessionalBody", True),
+    "federatia": ("Federația", "Association", True),
+    "federatiei": ("Federația", "Association", True),
+    "ordinul": ("Ordinul", "ProfessionalBody", False),
+    "ordinului": ("Ordinul", "ProfessionalBody", False),
+    "sectorul": ("Sectorul", "CityDistrict", False),
+    "sectorului": ("Sectorul", "CityDistrict", False),
+}
+_GENITIVE_HEADS = {k for k, (nominative, _, _) in _HEADS.items() if fold(nominative) != k}
+_RESEARCH_WORDS = ("cercetar", "competent", "inovar", "research", "stiint")
+_CONNECTORS = {"din", "de", "pentru", "si", "in", "a", "al", "cel", "cea", "la", "of", "for",
+               "and", "the", "du", "des"}
+_COMPANY_FORM = re.compile(r"\b(S\.?A\.?|S\.?R\.?L\.?)(?![\w])")
+_NAME_WORD = re.compile(r"[^\W_][\w\-’'.]*[\w]|[^\W_]")
+_QUOTES = "„“”\"«»"
+
+
+@dataclass
+class _Word:
+    text: str
+    start: int
+    end: int
+    gap: str  # the text between the previous word and this one
+
+    @property
+    def folded(self) -> str:
+        return fold(self.text)
+
+    @property
+    def capital(self) -> bool:
+        return self.text[:1].isupper() or self.text[:1].isdigit()
+
+
+def _words(text: str) -> list[_Word]:
+    """Words of the text with the text before each (to see quotes, commas and line breaks)."""
+    words, last = [], 0
+    for m in _NAME_WORD.finditer(text):
+        token = m.group().rstrip(".")
+        if m.group().endswith(".") and re.fullmatch(r"(?:[A-Z]\.)+", m.group()):
+            token = m.group()  # initialisms such as S.A. keep their dots
+        words.append(_Word(token, m.start(), m.start() + len(token), text[last:m.start()]))
+        last = m.start() + len(token)
+    return words
+
+
+_ENGLISH_HEADS = {"University": "University", "City": "City", "Municipality": "City",
+                  "Ministry": "Ministry", "Institute": "ResearchInstitute", "Agency": "Agency",
+                  "Chamber": "ProfessionalBody", "Association": "Association",
+                  "Federation": "Association", "Foundation": "NGO"}
+_ENGLISH_NAME = re.compile(
+    r"(?<![\w])(?P<head>" + "|".join(_ENGLISH_HEADS) + r")\s+(?:of|for)\s+(?:the\s+)?"
+    r"[A-Z][\w\-]*(?:\s+(?:(?:and|of|for)\s+)?[A-Z][\w\-]*){0,5}"
+)
+
+
+def _english_names(text: str) -> list[ProposedEntity]:
+    """English head-of-name forms: "University of Oradea", "Ministry of Development"."""
+    return [ProposedEntity(m.group(), _ENGLISH_HEADS[m["head"]], m.group(), m.start(), m.end(),
+                           rule="propose.head") for m in _ENGLISH_NAME.finditer(text)]
+
+
+def propose_entities(text: str) -> list[ProposedEntity]:
+    """Organisations and places the text names: by head word, company form or acronym."""
+    words = _words(text)
+    found = _head_names(text, words)
+    found += [p for p in _english_names(text) if not _overlaps(p, found)]
+    found += [p for p in _company_names(text) if not _overlaps(p, found)]
+    found = _attach_acronyms(text, found)
+    found += [p for p in _acronym_names(text, words) if not _overlaps(p, found)]
+    return sorted(found, key=lambda p: p.start)
+
+
+def _overlaps(p: ProposedEntity, others: list[ProposedEntity]) -> bool:
+    return any(p.start < o.end and o.start < p.end for o in others)
+
+
+def _head_names(text: str, words: list[_Word]) -> list[ProposedEntity]:
+    """Names that start with a head word (Universitatea, Ministerului, ...)."""
+    found: list[ProposedEntity] = []
+    i = 0
+    while i < len(words):
+        head = words[i]
+        if head.folded in _HEADS and head.text[0].isupper():
+            last = _extend_name(words, i)
+            if last > i:
+                found.append(_head_proposal(text, words, i, last))
+                i = last + 1
+                continue
+        i += 1
+    return found
+
+
+def _extend_name(words: list[_Word], head: int) -> int:
+    """Index of the last word of a name starting at head.
+
+    The name runs over capitalised words, numbers and quoted parts, and over connectors
+    (din, de, pentru, și, ...) followed by a capitalised word that is not a new head; it
+    stops at a comma, a bracket, a sentence end or a lowercase word. A comma may continue a
+    list of genitives ("Ministerul Dezvoltării, Lucrărilor Publice și Administrației").
+    """
+    last, quoted = head, False
+    j = head + 1
+    while j < len(words):
+        word, gap = words[j], words[j].gap
+        quoted ^= sum(gap.count(q) for q in _QUOTES) % 2 == 1
+        if not _gap_continues(gap, word):
+            break
+        if quoted or word.capital:
+            if word.folded in _HEADS and word.folded not in _GENITIVE_HEADS:
+                break
+            last = j
+        elif word.folded in _CONNECTORS and j + 1 < len(words) and words[j + 1].capital \
+                and words[j + 1].folded not in _HEADS and _gap_continues(words[j + 1].gap, words[j + 1]):
+            pass
+        else:
+            break
+        j += 1
+    return last
+
+
+def _gap_continues(gap: str, word: _Word) -> bool:
+    """Whether the text between two words lets a name go on."""
+    stripped = gap.strip(" *_" + _QUOTES)
+    if stripped == "" and "\n" not in gap:
+        return True
+    return stripped == "," and word.text[:1].isupper() and \
+        re.search(r"(ilor|elor|ului|ii|ei)$", word.folded) is not None
+
+
+def _head_proposal(text: str, words: list[_Word], first: int, last: int) -> ProposedEntity:
+    """A proposal for a head-word name, typed by its head, named in the nominative."""
+    start, end = words[first].start, words[last].end
+    while end < len(text) and text[end] in _QUOTES and text[start:end].count(text[end]) % 2:
+        end += 1
+    while end < len(text) and text[end] in _QUOTES and \
+            sum(text[start:end].count(q) for q in _QUOTES) % 2:
+        end += 1
+    surface = text[start:end]
+    head = words[first]
+    nominative, type_, feminine = _HEADS[head.folded]
+    name = _nominative(surface, head, nominative, feminine)
+    if type_ == "Organisation" and any(w in fold(surface) for w in _RESEARCH_WORDS):
+        type_ = "ResearchInstitute"
+    return ProposedEntity(name, type_, surface, start, end, rule="propose.head")
+
+
+def _nominative(surface: str, head: _Word, nominative: str, feminine: bool) -> str:
+    """Undo the genitive on the head word and on the adjectives that agree with it."""
+    surface = re.sub(r"\s+", " ", re.sub(r"[*_]+", "", surface)).strip()
+    if head.folded not in _GENITIVE_HEADS:
+        return surface
+    rest = surface[len(head.text):]
+    if feminine:
+        rest = re.sub(r"^((?:\s+[A-ZĂÂÎȘȚ][^\W\d_]*e\b)+)", _feminine_adjectives, rest)
+    return nominative + rest
+
+
+def _feminine_adjectives(match: re.Match[str]) -> str:
+    """Tehnice -> Tehnică, Naționale -> Națională, Europene -> Europeană."""
+    def one(m: re.Match[str]) -> str:
+        word = m.group()
+        return word[:-3] + "eană" if word.endswith("ene") else word[:-1] + "ă"
+    return re.sub(r"[^\W\d_]+", one, match.group())
+
+
+def _company_names(text: str) -> list[ProposedEntity]:
+    """Names ending with a company form: "Robert Bosch SRL", "Orange România S.A."."""
+    found = []
+    for form in _COMPANY_FORM.finditer(text):
+        before = re.search(r"((?:[A-ZĂÂÎȘȚ0-9][\w&\-.]*\s+){1,5})$", text[max(0, form.start() - 80):form.start()])
+        if before:
+            start = form.start() - len(before.group(1))
+            surface = text[start:form.end()]
+            found.append(ProposedEntity(surface, "Company", surface, start, form.end(),
+                                        rule="propose.company"))
+    return found
+
+
+_PAREN_ACRONYM = re.compile(r"\s*\((?P<acr>[A-ZĂÂÎȘȚ][A-ZĂÂÎȘȚ0-9&+\-]{1,11})\)")
+
+
+def _attach_acronyms(text: str, found: list[ProposedEntity]) -> list[ProposedEntity]:
+    """Give a proposal the acronym written in brackets right after it."""
+    out = []
+    for p in found:
+        m = _PAREN_ACRONYM.match(text, p.end)
+        out.append(ProposedEntity(p.name, p.type, p.text, p.start, p.end, m["acr"] if m else None,
+                                  p.rule) if m else p)
+    return out
+
+
+def _acronym_names(text: str, words: list[_Word]) -> list[ProposedEntity]:
+    """A capitalised name followed by its acronym in brackets: "... Informatică (ICI)"."""
+    found = []
+    by_end = {w.end: k for k, w in enumerate(words)}
+    for m in re.finditer(r"(?<=\S)(?=\s*\([A-ZĂÂÎȘȚ][A-ZĂÂÎȘȚ0-9&+\-]{1,11}\))", text):
+        acr = _PAREN_ACRONYM.match(text, m.start())
+        k = by_end.get(m.start())
+        first = None if k is None else _name_start(words, k)
+        if first is None or not _initials_match(acr["acr"], words[first:k + 1]):
+            continue
+        start, end = words[first].start, words[k].end
+        surface = text[start:end]
+        head = _HEADS.get(words[first].folded)
+        type_ = head[1] if head else type_from_name(surface)
+        found.append(ProposedEntity(surface, type_, surface, start, end, acr["acr"],
+                                    "propose.acronym"))
+    return found
+
+
+def _name_start(words: list[_Word], last: int) -> int | None:
+    """Walk back from the word before "(" over capitalised words and connectors."""
+    first = None
+    k = last
+    while k >= 0:
+        word = words[k]
+        if word.capital:
+            first = k
+        elif word.folded not in _CONNECTORS:
+            break
+        if word.gap.strip(" " + _QUOTES) or "\n" in word.gap:
+            break
+        k -= 1
+    while first is not None and first < last and words[first].folded in _CONNECTORS:
+        first += 1
+    return first
+
+
+def _initials_match(acronym: str, words: list[_Word]) -> bool:
+    """The acronym's letters appear, in order, among the initials of the name's words."""
+    initials = "".join(fold(part[0]) for w in words for part in w.text.split("-") if part)
+    letters = [c for c in fold(acronym) if c.isalpha()]
+    if not letters or not initials or letters[0] != initials[0]:
+        return False
+    pos = 0
+    for c in letters:
+        pos = initials.find(c, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+def type_from_name(name: str) -> str | None:
+    """Type of a name without a head word in front, from a telling word inside it."""
+    for word in _TOKEN.findall(name):
+        head = _HEADS.get(fold(word))
+        if head:
+            return head[1]
+    folded = fold(name)
+    for key, type_ in (("cluster", "Cluster"), ("university", "University"),
+                       ("universit", "University"), ("institut", "ResearchInstitute"),
+                       ("agency", "Agency"), ("ministry", "Ministry"),
+                       ("association", "Association")):
+        if key in folded:
+            return type_
+    return None

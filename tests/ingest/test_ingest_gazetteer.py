@@ -1,0 +1,227 @@
+"""Finding known entities (inflection, case, acronyms, typos) and proposing new ones."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from ingest.gazetteer import Gazetteer, GazetteerEntry, propose_entities
+
+ENTRIES = [
+    GazetteerEntry("ex:tuiasi", "University",
+                   ["Universitatea Tehnică „Gheorghe Asachi” din Iași", "TUIASI"]),
+    GazetteerEntry("ex:uvt", "University", ["Universitatea de Vest din Timișoara", "UVT"]),
+    GazetteerEntry("ex:iasi", "City", ["Municipiul Iași", "Iași"]),
+    GazetteerEntry("ex:iasi-hall", "CityHall", ["Primăria Municipiului Iași"]),
+    GazetteerEntry("ex:roman", "City", ["Roman"]),
+    GazetteerEntry("ex:mdlpa", "Ministry",
+                   ["Ministerul Dezvoltării, Lucrărilor Publice și Administrației", "MDLPA"]),
+    GazetteerEntry("ex:greenway", "Project", ["GreenWay", "GreenWay Mobility Pilots"]),
+    GazetteerEntry("ex:horizon", "Programme", ["Orizont Europa", "Horizon Europe"]),
+    GazetteerEntry("ex:ro", "Country", ["România", "RO"]),
+]
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer(ENTRIES)
+
+
+def found(gazetteer: Gazetteer, text: str) -> list[tuple[str | None, str, str]]:
+    return [(m.iri, m.text, m.how) for m in gazetteer.find(text)]
+
+
+def test_exact_and_folded(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Universitatea de Vest din Timișoara organizează") == \
+        [("ex:uvt", "Universitatea de Vest din Timișoara", "exact")]
+    assert found(gazetteer, "la UNIVERSITATEA DE VEST DIN TIMISOARA") == \
+        [("ex:uvt", "UNIVERSITATEA DE VEST DIN TIMISOARA", "folded")]
+
+
+def test_inflected_forms(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "studenții Universității de Vest din Timișoara") == \
+        [("ex:uvt", "Universității de Vest din Timișoara", "inflected")]
+    assert found(gazetteer, "proiectul Primăriei Municipiului Iași este") == \
+        [("ex:iasi-hall", "Primăriei Municipiului Iași", "inflected")]
+    assert found(gazetteer, "bugetul Municipiului Iași crește") == \
+        [("ex:iasi", "Municipiului Iași", "inflected")]
+    assert found(gazetteer, "finanțare de la Ministerului Dezvoltării, Lucrărilor Publice și "
+                            "Administrației")[0][0] == "ex:mdlpa"
+
+
+def test_quotes_inside_a_name_do_not_matter(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "la Universitatea Tehnică Gheorghe Asachi din Iași")[0][:2] == \
+        ("ex:tuiasi", "Universitatea Tehnică Gheorghe Asachi din Iași")
+
+
+def test_longest_match_wins_and_mentions_do_not_overlap(gazetteer: Gazetteer) -> None:
+    result = found(gazetteer, "Primăria Municipiului Iași și Municipiul Iași")
+    assert result == [("ex:iasi-hall", "Primăria Municipiului Iași", "exact"),
+                      ("ex:iasi", "Municipiul Iași", "exact")]
+
+
+def test_acronyms_are_case_sensitive_whole_words(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "TUIASI și UVT, iar UVT-ul crește") == [
+        ("ex:tuiasi", "TUIASI", "acronym"), ("ex:uvt", "UVT", "acronym"), ("ex:uvt", "UVT", "acronym")]
+    assert found(gazetteer, "tuiasi și uvt sau UVTX") == []
+    assert found(gazetteer, "membri din RO și din România")[0] == ("ex:ro", "RO", "acronym")
+
+
+def test_capitalised_names_need_capitals(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "un roman polițist") == []
+    assert found(gazetteer, "orașul Roman are") == [("ex:roman", "Roman", "exact")]
+    assert found(gazetteer, "în România") == [("ex:ro", "România", "exact")]
+
+
+def test_mixed_case_names_keep_their_case(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "proiectul GreenWay pornește") == [("ex:greenway", "GreenWay", "exact")]
+    assert found(gazetteer, "a greenway along the river, a Greenway") == []
+
+
+def test_names_do_not_run_across_commas_or_paragraphs(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Orizont, Europa") == []
+    assert found(gazetteer, "Orizont\n\nEuropa") == []
+
+
+def test_fuzzy_only_for_long_names(gazetteer: Gazetteer) -> None:
+    [mention] = gazetteer.find("la Universitatea de Vest din Timisoraa anul acesta")
+    assert (mention.iri, mention.how) == ("ex:uvt", "fuzzy")
+    assert mention.score < 0.85
+    assert found(gazetteer, "orașul Romn și TUIASl") == []
+
+
+def test_ambiguous_name_has_no_iri() -> None:
+    gazetteer = Gazetteer([GazetteerEntry("ex:a", "City", ["Victoria"]),
+                           GazetteerEntry("ex:b", "City", ["Victoria"])])
+    [mention] = gazetteer.find("orașul Victoria")
+    assert mention.iri is None
+    assert set(mention.candidates) == {"ex:a", "ex:b"}
+
+
+def test_lookup_of_a_whole_name(gazetteer: Gazetteer) -> None:
+    assert gazetteer.lookup("Universității de Vest din Timișoara").iri == "ex:uvt"
+    assert gazetteer.lookup("Universitatea de Vest") is None
+
+
+def test_fast_on_a_large_gazetteer() -> None:
+    rng = random.Random(7)
+    syllables = ["ra", "mo", "ti", "lu", "ca", "ne", "vi", "sa", "po", "de", "ri", "na"]
+
+    def word() -> str:
+        return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))).capitalize()
+
+    heads = ["Universitatea", "Primăria Municipiului", "Asociația", "Institutul", "Agenția"]
+    entries = [GazetteerEntry(f"ex:{i}", "Organisation", [f"{rng.choice(heads)} {word()} {word()}"])
+               for i in range(100_000)]
+    entries.append(ENTRIES[1])
+    gazetteer = Gazetteer(entries)
+    text = ("Universitatea de Vest din Timișoara și Asociația locală, împreună cu Institutul "
+            "de cercetare și Primăria Municipiului, semnează. ") * 200
+    started = time.perf_counter()
+    mentions = gazetteer.find(text)
+    assert time.perf_counter() - started < 2.0
+    assert sum(m.iri == "ex:uvt" for m in mentions) == 200
+
+
+# --------------------------------------------------------------------------- proposals
+
+
+def proposals(text: str) -> list[tuple[str, str | None, str | None]]:
+    return [(p.name, p.type, p.acronym) for p in propose_entities(text)]
+
+
+def test_acronym_in_brackets_after_a_name() -> None:
+    assert proposals("proiect realizat cu Centrul Regional de Studii Urbane (CRSU), care") == [
+        ("Centrul Regional de Studii Urbane", "Organisation", "CRSU")]
+    assert proposals("un Plan de Mobilitate Urbană Durabilă (PMUD) nou") == [
+        ("Plan de Mobilitate Urbană Durabilă", None, "PMUD")]
+
+
+def test_acronym_must_fit_the_name() -> None:
+    assert proposals("vorbim de Rețeaua Orașelor Verzi (XYZ) azi") == []
+
+
+def test_head_words_give_type_and_nominative_name() -> None:
+    text = ("Rectorul Universității Tehnice din Iași și reprezentanții Primăriei Municipiului "
+            "Brăila au semnat cu Ministerului Investițiilor și Proiectelor Europene un acord.")
+    assert proposals(text) == [
+        ("Universitatea Tehnică din Iași", "University", None),
+        ("Primăria Municipiului Brăila", "CityHall", None),
+        ("Ministerul Investițiilor și Proiectelor Europene", "Ministry", None),
+    ]
+
+
+def test_feminine_genitive_adjectives_return_to_nominative() -> None:
+    assert proposals("experții Agenției Naționale pentru Locuințe vin")[0][:2] == \
+        ("Agenția Națională pentru Locuințe", "Agency")
+    assert proposals("sediul Asociației Europene a Orașelor Verzi este")[0][0] == \
+        "Asociația Europeană a Orașelor Verzi"
+
+
+def test_name_stops_at_comma_verb_and_lowercase_words() -> None:
+    assert proposals("Universitatea de Vest din Timișoara, alături de Fundația Comunitară "
+                     "Timiș organizează")[:2] == [
+        ("Universitatea de Vest din Timișoara", "University", None),
+        ("Fundația Comunitară Timiș", "NGO", None)]
+    assert proposals("Universitatea Tehnică are 9 proiecte") == [
+        ("Universitatea Tehnică", "University", None)]
+    assert proposals("Primăria și partenerii ei") == []
+
+
+def test_two_names_joined_by_and_stay_two() -> None:
+    assert [p[0] for p in proposals("Consiliul Județean Cluj și Consiliul Local Dej")] == [
+        "Consiliul Județean Cluj", "Consiliul Local Dej"]
+
+
+def test_commas_continue_a_list_of_genitives() -> None:
+    assert proposals("cu sprijinul Ministerului Cercetării, Inovării și Digitalizării.") == [
+        ("Ministerul Cercetării, Inovării și Digitalizării", "Ministry", None)]
+
+
+def test_quoted_part_of_a_name() -> None:
+    assert proposals("la Universitatea „Lucian Blaga” din Sibiu (ULBS) a") == [
+        ("Universitatea „Lucian Blaga” din Sibiu", "University", "ULBS")]
+
+
+def test_types_of_other_heads() -> None:
+    text = ("Clusterul Regional de Energie, Camera de Comerț Bihor, Federația Asociațiilor "
+            "Locale, Ordinul Arhitecților Banat, Institutul de Geografie, Centrul de Cercetare "
+            "Urbană, Consiliul Județean Alba, Municipiul Turda, Sectorul 4.")
+    assert [p.type for p in propose_entities(text)] == [
+        "Cluster", "ProfessionalBody", "Association", "ProfessionalBody", "ResearchInstitute",
+        "ResearchInstitute", "PublicAuthority", "City", "CityDistrict"]
+
+
+def test_company_forms() -> None:
+    assert proposals("furnizor: Electrica Furnizare SA și Verde Construct S.R.L. din Arad") == [
+        ("Electrica Furnizare SA", "Company", None), ("Verde Construct S.R.L.", "Company", None)]
+
+
+def test_gazetteer_filters_known_proposals(gazetteer: Gazetteer) -> None:
+    text = "Universitatea de Vest din Timișoara și Universitatea Babeș-Bolyai din Cluj-Napoca."
+    assert [p.name for p in gazetteer.propose_entities(text)] == [
+        "Universitatea Babeș-Bolyai din Cluj-Napoca"]
+    assert [p.name for p in gazetteer.propose_entities("Universității de Vest din Timișoara")] == []
+
+
+def test_bug_inflected_title_case_phrase_is_not_a_sentence_case_name() -> None:
+    """A call labelled "Orașe verzi și reziliente" was found in the ordinary phrase "în
+    domeniul Orașelor Verzi și Reziliente" (inflected and recapitalised at once)."""
+    gazetteer = Gazetteer([GazetteerEntry("ex:call", "Call", ["Orașe verzi și reziliente"])])
+    assert found(gazetteer, "un centru în domeniul Orașelor Verzi și Reziliente") == []
+    assert found(gazetteer, "apelul Orașe verzi și reziliente")[0][0] == "ex:call"
+    assert found(gazetteer, "apelul Orașe Verzi și Reziliente")[0][0] == "ex:call"
+    assert found(gazetteer, "câștigătorii apelului Orașelor verzi și reziliente")[0][0] == "ex:call"
+
+
+def test_bug_quoted_part_of_a_name_matches_the_unquoted_label() -> None:
+    """lookup('Universitatea "Babeș-Bolyai"') found nothing: the mention stopped before the
+    closing quote, so it was not the whole name."""
+    gazetteer = Gazetteer([GazetteerEntry("ex:ubb", "University", ["Universitatea Babeș-Bolyai"])])
+    for written in ('Universitatea "Babeș-Bolyai"', "Universitatea „Babeș-Bolyai”",
+                    "„Universitatea Babeș-Bolyai”"):
+        assert gazetteer.lookup(written) is not None and gazetteer.lookup(written).iri == "ex:ubb"
+    assert found(gazetteer, "la Universitatea „Babeș-Bolyai” din oraș")[0][:2] == \
+        ("ex:ubb", "Universitatea „Babeș-Bolyai”")
