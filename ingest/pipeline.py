@@ -1,0 +1,91 @@
+"""Documents nobody has reviewed yet, read into facts: read, normalise, extract, map to RDF.
+
+Each document is handled on its own: one that cannot be read gets a line in the report and the
+others go on. The gazetteer is built from the graph's known entities (the knowledge base).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
+
+from citykg.namespaces import CKG, graph_iri
+from ingest.document_graph import DocumentFacts, Schema, document_facts
+from ingest.gazetteer import Gazetteer, GazetteerEntry
+from ingest.knowledge_base import KnowledgeBase
+from ingest.normalise import normalise
+from ingest.readers import DocumentError
+from ingest.relations import extract
+from ingest.sources import SUPPORTED_SUFFIXES, Source, read_source
+
+YEAR = re.compile(r"\b(20[0-9]{2})\b")
+
+
+@dataclass
+class DocumentResult:
+    """What became of one document: its source and facts, or the reason it was not read."""
+
+    path: Path
+    source: Source | None = None
+    facts: DocumentFacts | None = None
+    error: str | None = None
+
+    def summary(self) -> str:
+        if self.error:
+            return f"{self.path.name}: not ingested: {self.error}"
+        f = self.facts
+        kinds = Counter(fact.kind for fact in f.kept)
+        return (
+            f"{self.path.name}: {len(f.kept)} facts kept ({kinds['relation']} relations, "
+            f"{kinds['amount']} amounts, {kinds['date']} dates, {kinds['value']} values), "
+            f"{len(f.proposed)} new entities, {len(f.unlinked)} ambiguous mentions, "
+            f"{len(f.rejected)} facts rejected"
+        )
+
+
+def gazetteer_from(kb: KnowledgeBase) -> Gazetteer:
+    """Every known entity with all its names: canonical, English, aliases, acronym."""
+    graph = kb.graphs.get(graph_iri("kb"), Graph())
+    entries = []
+    for iri, cls in sorted(kb.entity_types.items()):
+        labels = [str(l) for p in (SKOS.prefLabel, SKOS.altLabel, CKG.acronym) for l in graph.objects(iri, p)]
+        entries.append(GazetteerEntry(str(iri), str(cls).split("#")[-1], sorted(set(labels))))
+    return Gazetteer(entries)
+
+
+def document_paths(folders: Iterable[Path]) -> list[Path]:
+    """The documents of some folders, in a stable order; folders that do not exist give none."""
+    found = []
+    for folder in folders:
+        if folder.is_dir():
+            found += sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    return found
+
+
+def context_year(lines: list[str]) -> int | None:
+    """The year a document talks about most: what "20 martie" without a year most likely means."""
+    years = Counter(int(y) for line in lines for y in YEAR.findall(line))
+    return years.most_common(1)[0][0] if years else None
+
+
+def ingest_document(path: Path, gazetteer: Gazetteer, schema: Schema, known: dict[URIRef, URIRef]) -> DocumentResult:
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        return DocumentResult(path, error=f"unsupported file type {path.suffix or '(none)'!r}")
+    try:
+        source = read_source(path)
+    except DocumentError as error:
+        return DocumentResult(path, error=str(error).removeprefix(f"{path}: "))
+    text = normalise(source.lines)
+    extraction = extract(text, gazetteer, default_year=context_year(source.lines))
+    return DocumentResult(path, source, document_facts(source, text, extraction, schema, known, gazetteer))
+
+
+def ingest_documents(paths: Iterable[Path], kb: KnowledgeBase, ontology: Graph) -> list[DocumentResult]:
+    gazetteer, schema = gazetteer_from(kb), Schema(ontology)
+    return [ingest_document(p, gazetteer, schema, kb.entity_types) for p in paths]
