@@ -35,6 +35,7 @@ class Settings:
     store: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "store")
     sources: Path = field(default_factory=lambda: PROJECT_ROOT.parent / "shared" / "sources")
     inbox: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "documents")
+    imports: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "imports")
     sparql_url: str | None = None
     update_url: str | None = None
     gsp_url: str | None = None
@@ -53,6 +54,7 @@ class Settings:
             store=Path(_env("STORE", str(defaults.store))).expanduser(),
             sources=Path(_env("SOURCES", str(defaults.sources))).expanduser(),
             inbox=Path(_env("INBOX", str(defaults.inbox))).expanduser(),
+            imports=Path(_env("IMPORTS", str(defaults.imports))).expanduser(),
             sparql_url=_env_optional("SPARQL_URL"),
             update_url=_env_optional("SPARQL_UPDATE_URL"),
             gsp_url=_env_optional("GSP_URL"),

@@ -24,7 +24,8 @@ def sources_dir() -> Path:
 @pytest.fixture(scope="session")
 def built_settings(tmp_path_factory: pytest.TempPathFactory, sources_dir: Path) -> Settings:
     """Settings pointing at a store built from the real documents."""
-    return Settings(store=tmp_path_factory.mktemp("store"), sources=sources_dir)
+    root = tmp_path_factory.mktemp("citykg")
+    return Settings(store=root / "store", sources=sources_dir, inbox=root / "inbox", imports=root / "imports")
 
 
 @pytest.fixture(scope="session")

@@ -166,7 +166,7 @@ def test_two_builds_are_identical(tmp_path: Path, sources_dir: Path):
 
 
 def test_failed_build_leaves_previous_graph_serving(tmp_path: Path, sources_dir: Path):
-    settings = Settings(store=tmp_path / "store", sources=sources_dir)
+    settings = Settings(store=tmp_path / "store", sources=sources_dir, inbox=tmp_path / "inbox", imports=tmp_path / "imports")
     build(settings)
     store = EmbeddedStore(settings.store)
     before = store.current_build()

@@ -18,7 +18,11 @@ from tests.helpers import oxigraph_server
 @pytest.fixture(scope="module")
 def remote_settings(tmp_path_factory, sources_dir: Path):
     with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as base:
-        settings = Settings(sources=sources_dir, sparql_url=base + "/query", update_url=base + "/update", gsp_url=base + "/store")
+        root = tmp_path_factory.mktemp("remote")
+        settings = Settings(
+            store=root / "store", sources=sources_dir, inbox=root / "inbox", imports=root / "imports",
+            sparql_url=base + "/query", update_url=base + "/update", gsp_url=base + "/store",
+        )
         build(settings)
         yield settings
 

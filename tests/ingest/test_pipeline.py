@@ -47,7 +47,7 @@ def graph_of(name: str) -> str:
 def settings(tmp_path: Path, sources_dir: Path) -> Settings:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    return Settings(store=tmp_path / "store", sources=sources_dir, inbox=inbox)
+    return Settings(store=tmp_path / "store", sources=sources_dir, inbox=inbox, imports=tmp_path / "imports")
 
 
 def test_bad_documents_are_reported_and_the_others_go_in(settings: Settings):
@@ -116,7 +116,8 @@ def test_a_fact_in_knowledge_base_and_extraction_is_one_fact_with_two_sources(bu
 def test_cli_ingest_and_remove(tmp_path: Path, sources_dir: Path):
     doc = tmp_path / "green.txt"
     doc.write_text(GREEN_BRIDGE, encoding="utf-8")
-    env = {**os.environ, "CITYKG_STORE": str(tmp_path / "store"), "CITYKG_INBOX": str(tmp_path / "inbox"), "CITYKG_SOURCES": str(sources_dir)}
+    env = {**os.environ, "CITYKG_STORE": str(tmp_path / "store"), "CITYKG_INBOX": str(tmp_path / "inbox"),
+           "CITYKG_IMPORTS": str(tmp_path / "imports"), "CITYKG_SOURCES": str(sources_dir)}
     cli = [sys.executable, "-m", "citykg.cli"]
     done = subprocess.run(cli + ["ingest", str(doc)], capture_output=True, text=True, env=env, timeout=600)
     assert done.returncode == 0, done.stderr
