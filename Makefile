@@ -32,7 +32,9 @@ install: $(STAMP) $(YASGUI)
 build: $(STAMP)
 	$(BIN)/citykg build
 
-run: build $(YASGUI)
+# A failed build leaves the previous graph in place: serve that one (if there is one) and say so.
+run: $(STAMP) $(YASGUI)
+	@$(BIN)/citykg build || { $(BIN)/citykg stats >/dev/null 2>&1 && echo "build failed: serving the previous graph"; }
 	$(BIN)/citykg serve
 
 test: $(STAMP) $(YASGUI)
