@@ -96,6 +96,7 @@ class _Doc:
     dates: list[DateMention | DateRange]
     paragraphs: list[tuple[int, int]]
     main: Node | None
+    gazetteer: Gazetteer | None = None
 
     @property
     def s(self) -> str:
@@ -143,7 +144,7 @@ def extract(text: NormalisedText, gazetteer: Gazetteer, *,
     mentions = gazetteer.find(s)
     nodes = _build_nodes(s, folded, mentions, gazetteer)
     main = _main_project(s, nodes)
-    doc = _Doc(text, folded, nodes, find_amounts(s), [], _paragraphs(s), main)
+    doc = _Doc(text, folded, nodes, find_amounts(s), [], _paragraphs(s), main, gazetteer)
     doc.dates = [d for d in find_dates(s, default_year=default_year) if not _in_a_name(doc, d)]
     facts: list[Fact] = []
     for sentence in _sentences(s):
@@ -210,7 +211,8 @@ _CALL_CUE = re.compile(
     r"(?<![\w])(?P<ord>primul|al\s+doilea|al\s+treilea|al\s+patrulea|noul|un\s+nou)?\s*"
     r"(?P<word>apel(?:ului|ul)?(?![\w]))(?:\s+(?:de\s+proiecte|suplimentar|comun|european))?"
 )
-_MISSION_WORD = re.compile(r"(?<![\w])(?:Misiun(?:ea|ii|e)|Mission)(?![\w])")
+_MISSION_WORD = re.compile(r"(?<![\w])(?:(?:[Mm]isiun(?:ea|ii|e)\s+[*_]?)?100\s?[Cc]ities(?![\w])[*_]?|"
+                           r"Misiun(?:ea|ii|e)|Mission)(?![\w])")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+")
 
 
@@ -224,7 +226,7 @@ def _build_nodes(s: str, folded: str, mentions: list[EntityMention],
     ranked: list[list[Node]] = [
         list(mentions),
         projects,
-        _call_proposals(s, folded),
+        _call_proposals(s, folded, gazetteer, mentions),
         _programme_proposals(s, folded),
         gazetteer.propose_entities(s),
         _mission_markers(s),
@@ -359,27 +361,77 @@ def _proposal(s: str, span: tuple[int, int], type_: str | None, rule: str) -> Pr
     """A proposed entity named by the text at span, its name cleaned of quotes and punctuation."""
     surface = s[span[0]:span[1]]
     name = re.sub(r"\s+", " ", surface.strip(" „“”\"«»*_,.;:")).strip()
+    closing = surface.rstrip(" *_,.;:")[-1:]
+    if sum(name.count(q) for q in "„“”\"«»") % 2 and closing in "”\"»“" and closing:
+        name += closing  # a quoted part ending the name keeps its closing quote
     return ProposedEntity(name, type_, surface, span[0], span[1], rule=rule)
 
 
+_CALL_VERB = r"(?:este|e|a|au|va|vor|se|s-a|s-au|sunt|are|era|fi|fost|care|is|was|will|has|opens)"
 _CALL_NAME = re.compile(
-    r"[A-ZĂÂÎȘȚ][\w\-]*(?: (?:[A-ZĂÂÎȘȚ][\w\-]*|[a-zăâîșț]+)){0,7}?(?=,|\s*\(|\.|\s+intitulat)"
+    rf"[A-ZĂÂÎȘȚ][\w\-]*(?: (?:[A-ZĂÂÎȘȚ][\w\-]*|(?!{_CALL_VERB}(?![\w-]))[a-zăâîșț]+)){{0,7}}?"
+    rf"(?=,|\s*\(|\.|\s+intitulat|\s+{_CALL_VERB}(?![\w-]))"
 )
 _CALL_SCOPE = re.compile(r"\s+(?:in cadrul|al|pentru)\s+(?:programului\s+|initiativei\s+)?")
 
 
-def _call_proposals(s: str, folded: str) -> list[ProposedEntity]:
-    """Calls: "apelul „Name”", "apel suplimentar Name", "Primul apel de proiecte în cadrul X"."""
+_PROGRAMME_WORDS = re.compile(r"(?<![\w])(?:cofund|era-?net|partnership|parteneriat\w*|programme|"
+                             r"program(?:ul|ului)?|interreg)(?![\w])")
+
+
+def _call_proposals(s: str, folded: str, gazetteer: Gazetteer | None = None,
+                    mentions: list[EntityMention] = ()) -> list[ProposedEntity]:
+    """Calls: "apelul „Name”", "apel suplimentar Name", "Primul apel de proiecte în cadrul X".
+    A name that is a programme's ("apel suplimentar ERA-NET Cofund X (ENX)") names the owner:
+    the programme is proposed there and the call is "apel suplimentar ENX", unless "acest
+    apel" points back at a known call named just before."""
     found = []
     for cue in _CALL_CUE.finditer(folded):
         rest = cue.end() + len(s[cue.end():]) - len(s[cue.end():].lstrip())
         quoted = _QUOTED.match(s, rest)
         named = quoted.span("name") if quoted else _span(_CALL_NAME.match(s, rest))
-        if named:
+        if named and _programme_named(s, folded, named, gazetteer):
+            this = re.search(r"(?<![\w])(?:acest|acestui|this)\s+$", folded[max(0, cue.start() - 12):cue.start("word")])
+            known = this and any(m.type == "Call" and m.iri and cue.start() - NEAR <= m.end <= cue.start()
+                                 for m in mentions)
+            found += _call_of_programme(s, cue, named, referent=bool(known))
+        elif named:
             found.append(_proposal(s, named, "Call", "propose.call"))
         elif cue["ord"]:
             found.append(_ordinal_call(s, folded, cue))
     return found
+
+
+def _programme_named(s: str, folded: str, span: tuple[int, int], gazetteer: Gazetteer | None) -> bool:
+    """Whether a name after "apel" is a programme's: a programme word in it (Cofund, ERA-NET,
+    Partnership, Programme) or a programme the gazetteer knows."""
+    if _PROGRAMME_WORDS.search(folded, span[0], span[1]):
+        return True
+    known = gazetteer.lookup(s[span[0]:span[1]]) if gazetteer is not None else None
+    return known is not None and known.type == "Programme"
+
+
+def _call_of_programme(s: str, cue: re.Match[str], named: tuple[int, int],
+                       referent: bool = False) -> list[ProposedEntity]:
+    """The programme at the name, with its bracketed acronym, and the call at the cue words,
+    named after the programme ("apel suplimentar ENGT"); only the programme when the call is
+    one named before ("acest apel")."""
+    programme = _proposal(s, named, "Programme",
+                          "propose.programme_of_call" if referent else "propose.programme")
+    acronym = _PAREN_ACRONYM_AFTER.match(s, named[1])
+    if acronym:
+        programme = replace(programme, acronym=acronym["acr"])
+    if referent:
+        return [programme]
+    words = re.sub(r"\s+", " ", s[cue.start("word"):cue.end()]).strip()
+    words = re.sub(r"^(?i:apel(?:ul|ului)?)", "apel", words)
+    call = ProposedEntity(f"{words} {acronym['acr'] if acronym else programme.name}", "Call",
+                          s[cue.start("word"):cue.end()], cue.start("word"), cue.end(),
+                          rule="propose.call_of_programme")
+    return [programme, call]
+
+
+_PAREN_ACRONYM_AFTER = re.compile(r"[”\"»*]*\s*\((?P<acr>[A-ZĂÂÎȘȚ][A-Za-zĂÂÎȘȚ0-9&+\-]{1,11})\)")
 
 
 def _span(match: re.Match[str] | None) -> tuple[int, int] | None:
@@ -394,7 +446,7 @@ def _ordinal_call(s: str, folded: str, cue: re.Match[str]) -> ProposedEntity:
              if scope else None)
     name = re.sub(r"\s+", " ", s[cue.start():owner[1] if owner else cue.end()]).strip()
     return ProposedEntity(name, "Call", s[cue.start():cue.end()], cue.start(), cue.end(),
-                          rule="propose.call")
+                          rule="propose.call_ordinal" if owner else "propose.call")
 
 
 def _mission_markers(s: str) -> list[ProposedEntity]:
@@ -507,12 +559,67 @@ def _list_items(doc: _Doc, start: int, end: int, types: set,
         item_nodes = [n for n in doc.nodes if a <= n.start <= a + 3 and n.start < b]
         if item_nodes:
             if item_nodes[0].type in types:
-                items.append(item_nodes[0])
+                items.append(_district_of(doc, item_nodes[0], b) or
+                             _with_branch(doc, item_nodes[0], b))
+            continue
+        city = re.match(r"[A-ZĂÂÎȘȚ][\w\-]*(?: [A-ZĂÂÎȘȚ][\w\-]*)?", doc.s[a:b])
+        district = _district_of(doc, ProposedEntity(city.group(), "City", city.group(), a,
+                                                    a + city.end()), b) if city else None
+        if district is not None:
+            items.append(district)
             continue
         proposal = _item_proposal(doc.s, a, b, default_type)
         if proposal is not None:
             items.append(proposal)
     return items
+
+
+_DISTRICT = re.compile(r"\s*\(\s*(?:Sector(?:ul)?|sector(?:ul)?|Sect\.)\s*(?P<n>\d{1,2})\s*\)")
+
+
+def _district_of(doc: _Doc, node: Node, end: int) -> Node | None:
+    """"București (Sector 6)": the district, known to the gazetteer or proposed as
+    "Sectorul 6 București", not the city alone."""
+    if node.type not in ("City", None):
+        return None
+    m = _DISTRICT.match(doc.s, node.end, end)
+    if not m:
+        return None
+    city = node.name if isinstance(node, ProposedEntity) else node.text
+    name = f"Sectorul {m['n']} {city}"
+    surface = doc.s[node.start:m.end()]
+    for written in (surface, name):
+        known = doc.gazetteer.lookup(written) if doc.gazetteer else None
+        if known is not None and known.type == "CityDistrict":
+            return replace(known, text=surface, start=node.start, end=m.end())
+    return ProposedEntity(name, "CityDistrict", surface, node.start, m.end(),
+                          rule="propose.city_district")
+
+
+_ROLE_WORDS = re.compile(r"(?:partener|coordonator|lider|membru|lead|partner|coordinator|member)",
+                         re.IGNORECASE)
+
+
+def _branch_after(text: str) -> re.Match[str] | None:
+    """A branch written after a dash ("– Filiala Banat", "– Departamentul de Fizică"): capitalised
+    words that are neither an acronym ("– CEM") nor a role ("– partener lider")."""
+    m = re.match(r"\s+[–—-]\s+(?P<branch>[A-ZĂÂÎȘȚ][^\W\d_]*[a-zăâîșț][\w\-]*"
+                 r"(?: (?:(?:din|de|pentru|a|al|și|si|of|for)\s+)?[A-ZĂÂÎȘȚ0-9][\w\-]*){0,6})", text)
+    if not m or _ROLE_WORDS.match(m["branch"]):
+        return None
+    return m
+
+
+def _with_branch(doc: _Doc, node: Node, end: int) -> Node:
+    """The node, or a proposal of the node with the branch written after it up to the end of
+    the list item ("Ordinul Arhitecților din România – Filiala Banat")."""
+    branch = _branch_after(doc.s[node.end:end])
+    if branch is None or node.end + branch.end() != len(doc.s[:end].rstrip(" .;")):
+        return node
+    stop = node.end + branch.end()
+    head = node.name if isinstance(node, ProposedEntity) else node.text
+    return ProposedEntity(f"{head} – {branch['branch']}", node.type, doc.s[node.start:stop],
+                          node.start, stop, rule="propose.branch")
 
 
 def _from_list(node: Node) -> bool:
@@ -548,6 +655,9 @@ def _item_proposal(s: str, a: int, b: int, default_type: str | None) -> Proposed
     if not text[:1].isupper():
         return None
     name_end = len(re.split(r"\s+[–—-]\s+|\s*\(|\.\s", text, maxsplit=1)[0])
+    branch = _branch_after(text[name_end:])
+    if branch and name_end + branch.end() == len(text.rstrip(" .;")):
+        name_end += branch.end()  # "Clusterul Verde – Filiala Vest": the branch is the member
     name = text[:name_end].strip(" „“”\"«»*")
     if not name or len(name.split()) > 8 or not re.match(r"[A-ZĂÂÎȘȚ]", name):
         return None
@@ -592,7 +702,7 @@ _ROLE_CONTEXT = re.compile(r"parten|consorti|membr|compan|colabor|partner")
 def _role_facts(doc: _Doc, sentence: _Sentence) -> list[Fact]:
     """Roles from cues such as "coordonat de", "– partener lider", "în parteneriat cu"; a
     partner that the same sentence also names coordinator or lead partner keeps only that role,
-    and a coordinator it also names lead partner is the lead partner."""
+    and a coordinator it also calls lead partner "în calitate de" is the lead partner."""
     cues = sorted(((m, prop, where, rule) for pattern, prop, where, rule in _ROLE_PATTERNS
                    for m in pattern.finditer(doc.folded, sentence.start, sentence.end)),
                   key=lambda c: c[0].start())
@@ -615,10 +725,12 @@ def _role_facts(doc: _Doc, sentence: _Sentence) -> list[Fact]:
                                   confidence))
     specific = {node_key(f.object) for f in facts if f.property != "partner"}
     # "coordonat de X – în calitate de partener lider": the sentence names the role it means
-    leads = {node_key(f.object) for f in facts if f.property == "leadPartner"}
+    # (a bare "(lead partner)" note beside "led by X" leaves X both roles)
+    capacity = {node_key(f.object) for f in facts if f.property == "leadPartner"
+                and re.search(r"calitate|(?<![\w])(?:ca|as)\s", doc.folded[f.start:f.end])}
     return [f for f in facts
             if (f.property != "partner" or node_key(f.object) not in specific)
-            and (f.property != "coordinator" or node_key(f.object) not in leads)]
+            and (f.property != "coordinator" or node_key(f.object) not in capacity)]
 
 
 def _role_objects(doc: _Doc, sentence: _Sentence, cue: re.Match[str], where: str,
@@ -635,10 +747,17 @@ def _role_objects(doc: _Doc, sentence: _Sentence, cue: re.Match[str], where: str
         return doc.nodes_in(sentence.start, cue.start(), ORG_TYPES)
     items = _list_items(doc, cue.end(), next_cue, ORG_TYPES, "Organisation")
     if cue.group().startswith(("impreuna", "together", "alaturi")):
-        before = _node_before(doc, cue.start(), ORG_TYPES - {None}, sentence.start) or \
-            _node_before_comma(doc, cue.start(), sentence.start)
+        verb = _BEING.search(doc.folded, sentence.start, cue.start())
+        at = verb.start() if verb else cue.start()
+        before = _node_before(doc, at, ORG_TYPES - {None}, sentence.start) or \
+            _node_before_comma(doc, at, sentence.start)
         items = ([before] if before else []) + items
     return [n for n in items if n.type in ORG_TYPES]
+
+
+# "X a fost / este / va fi alături de Y": X is named before the verb
+_BEING = re.compile(r"\s(?:a|au|va|vor)\s+(?:fost|fi)\s+$|\s(?:este|e|sunt|era|erau|se\s+afla|"
+                    r"s-a\s+aflat|s-au\s+aflat|is|was|were|has\s+been|have\s+been)\s+$")
 
 
 def _node_before_comma(doc: _Doc, pos: int, lower: int) -> Node | None:
@@ -765,6 +884,43 @@ def _project_programme_facts(doc: _Doc, sentence: _Sentence) -> list[Fact]:
     return facts
 
 
+_THIS_CALL = re.compile(r"(?<![\w])(?:acest|acestui|this)\s+apel\w*(?:\s+(?:suplimentar|comun|european))?\s+")
+
+
+def _call_owner_facts(doc: _Doc, sentence: _Sentence) -> list[Fact]:
+    """The programme a call belongs to when the call is named after it: "Primul apel de
+    proiecte în cadrul EUI", "apel suplimentar ERA-NET Cofund X (ENX)"."""
+    facts = []
+    for cue in _THIS_CALL.finditer(doc.folded, sentence.start, sentence.end):
+        # "acest apel suplimentar X Cofund": the known call named just before is X's
+        programme = _node_after(doc, cue.end(), {"Programme"}, sentence.end)
+        before = [n for n in doc.nodes_in(max(0, cue.start() - NEAR), cue.start(), CALL_TYPES)
+                  if n.iri]
+        if programme is not None and before:
+            facts.append(doc.fact(before[-1], "partOfProgramme", programme,
+                                  "fund.acest_apel_al_programului",
+                                  [cue.span(), (programme.start, programme.end)], NEARBY))
+    for call in doc.nodes_in(sentence.start, sentence.end, CALL_TYPES):
+        rule = call.rule if isinstance(call, ProposedEntity) else ""
+        if rule not in ("propose.call_ordinal", "propose.call_of_programme"):
+            continue
+        pos = call.end
+        scope = _CALL_SCOPE.match(doc.folded, pos) if rule == "propose.call_ordinal" else None
+        pos = scope.end() if scope else pos
+        owner = _node_after(doc, pos, {"Programme", "Initiative", None}, sentence.end)
+        if owner is None and scope:
+            span = _title_run(doc.s, pos, 5) or _span(re.compile(r"[A-ZĂÂÎȘȚ]{2,}").match(doc.s, pos))
+            clash = span and doc.nodes_in(span[0], span[1])
+            owner = _proposal(doc.s, span, "Programme", "propose.funder") if span and not clash \
+                else None
+        if owner is None:
+            continue
+        owner = replace(owner, type="Programme") if owner.type is None else owner
+        facts.append(doc.fact(call, "partOfProgramme", owner, "fund.apel_al_programului",
+                              [(call.start, call.end), (owner.start, owner.end)], IN_SENTENCE))
+    return facts
+
+
 _UNDER_CALL = re.compile(r"proiect\w*(?:[^.;]{0,60}?)\s(?P<cue>apel(?:ului|ul)?\s+(?:de\s+proiecte\s+)?)")
 
 
@@ -777,6 +933,13 @@ def _under_call_facts(doc: _Doc, sentence: _Sentence) -> list[Fact]:
         if subject:
             facts.append(doc.fact(subject[0], "fundedUnderCall", call, "fund.apelul",
                                   [m.span("cue"), (call.start, call.end)], subject[1]))
+        # "proiectului PNRR apelul X": the programme named between is the call's owner
+        programme = next(iter(reversed(doc.nodes_in(m.start(), m.start("cue"), {"Programme"}))),
+                         None) if call else None
+        if programme is not None and re.fullmatch(r"[\s„“\"«»”*]*", doc.s[programme.end:m.start("cue")]):
+            facts.append(doc.fact(call, "partOfProgramme", programme, "fund.program_apelul",
+                                  [(programme.start, programme.end), (call.start, call.end)],
+                                  IN_SENTENCE))
     return facts
 
 
@@ -948,6 +1111,26 @@ def _period_facts(doc: _Doc, sentence: _Sentence) -> list[Fact]:
     return facts
 
 
+_PERIOD_AFTER_NAME = re.compile(r"(?:\s*,\s*(?:programul|programme|the|un|o)\s+[^,()\n]{0,80}?)?\s*\(\s*")
+
+
+def _programme_period_facts(doc: _Doc, sentence: _Sentence) -> list[Fact]:
+    """A programme's period in brackets after its name: "Programului Interreg Europe
+    (2021 – 2027)", "Orizont Europa, programul UE pentru cercetare (2021 – 2027)"."""
+    facts = []
+    for programme in doc.nodes_in(sentence.start, sentence.end, {"Programme"}):
+        m = _PERIOD_AFTER_NAME.match(doc.folded, programme.end, sentence.end)
+        period = next((r for r in _ranges(doc, m.end(), m.end() + 1)), None) if m else None
+        if period is None or not re.match(r"\s*\)", doc.s[period.span[1]:]):
+            continue
+        spans = [(programme.start, programme.end), period.span]
+        facts += [doc.fact(programme, "startDate", period.start, "date.perioada_programului",
+                           spans, IN_SENTENCE),
+                  doc.fact(programme, "endDate", period.end, "date.perioada_programului",
+                           spans, IN_SENTENCE)]
+    return facts
+
+
 def _call_date_facts(doc: _Doc, sentence: _Sentence) -> list[Fact]:
     """Deadlines ("Deadline:", "termen limită"), opening periods ("deschis în perioada X - Y")
     and launch dates of calls."""
@@ -990,6 +1173,68 @@ def _event_facts(doc: _Doc, sentence: _Sentence) -> list[Fact]:
     start = sentence.start + head.start(1)
     event = _proposal(doc.s, (start, start + len(head[1])), "Event", "propose.event")
     return _dated(doc, event, dates[0], "date.eveniment", cue.span(), IN_SENTENCE)
+
+
+_PRESENTED = re.compile(r"(?:a|au)\s+fost\s+(?:prezentat|discutat|dezbatut|lansat)\w*|"
+                        r"(?:va|vor)\s+fi\s+(?:prezentat|discutat|dezbatut|lansat)\w*|"
+                        r"(?:was|were|will\s+be)\s+(?:presented|discussed|launched)")
+_EVENT_FRAME = re.compile(
+    r"in\s+cadrul\s+(?:unei\s+|unui\s+)?(?:dezbaterii|dezbateri|conferintei|conferinte|evenimentului|"
+    r"eveniment|atelierului|seminarului|webinarului|webinar|forumului|intalnirii|sesiunii|"
+    r"workshop-ului|festivalului|targului|expozitiei|summit-ului|simpozionului|congresului|galei)"
+    r"(?![\w])|(?:at|during)\s+the\s+(?:conference|event|workshop|webinar|forum|meeting|debate|"
+    r"session|summit)(?![\w])")
+
+
+def _presented_event_facts(doc: _Doc, sentence: _Sentence) -> list[Fact]:
+    """An event named in quotes after its frame: "X a fost prezentat în data de 3 martie, în
+    cadrul dezbaterii publice ... „Nume”" is the event „Nume” on that day."""
+    cue = _PRESENTED.search(doc.folded, sentence.start, sentence.end)
+    frame = _EVENT_FRAME.search(doc.folded, cue.end(), sentence.end) if cue else None
+    if not frame:
+        return []
+    dates = [d for d in _any_date(doc, cue.end(), frame.start())
+             if (d.start if isinstance(d, DateRange) else d).precision in ("day", "datetime")]
+    quoted = _QUOTED.search(doc.s, frame.end(), min(sentence.end, frame.end() + 200))
+    if not dates or not quoted or len(quoted["name"].split()) > 12:
+        return []
+    event = _proposal(doc.s, quoted.span("name"), "Event", "propose.event")
+    return _dated(doc, event, dates[0], "date.eveniment_prezentat", frame.span(), IN_SENTENCE)
+
+
+_EVENTS_HEADER = re.compile(r"(?:next|upcoming|future)\s+events|evenimente(?:le)?\s+(?:urmatoare|"
+                            r"viitoare)|urmatoarele\s+evenimente|agenda\s+evenimentelor|"
+                            r"calendar(?:ul)?\s+(?:de\s+)?evenimente(?:lor)?")
+
+
+def _event_block_facts(doc: _Doc) -> list[Fact]:
+    """Slide layout under an events header ("Next events"): a title, an optional description
+    and a date alone on its own line make one event; the section ends at the first block of
+    more than three paragraphs without a date."""
+    facts = []
+    for header in _EVENTS_HEADER.finditer(doc.folded):
+        paragraph = doc.paragraph_of(header.start())
+        if len(doc.s[paragraph[0]:paragraph[1]].split()) > 8:
+            continue
+        block: list[tuple[int, int]] = []
+        for start, end in (p for p in doc.paragraphs if p[0] > paragraph[1]):
+            text = doc.s[start:end].strip()
+            lead = start + len(doc.s[start:end]) - len(doc.s[start:end].lstrip())
+            when = next((d for d in _any_date(doc, lead, lead + 1)
+                         if d.span[1] - d.span[0] == len(text.rstrip(" ."))), None)
+            if when is None:
+                block.append((start, end))
+                if len(block) > 3:
+                    break
+                continue
+            title = block[0] if block else None
+            words = doc.s[title[0]:title[1]].split() if title else []
+            if title and 2 <= len(words) <= 20 and not doc.s[title[0]:title[1]].rstrip().endswith("."):
+                first = title[0] + len(doc.s[title[0]:title[1]]) - len(doc.s[title[0]:title[1]].lstrip())
+                event = _proposal(doc.s, (first, title[1]), "Event", "propose.event_block")
+                facts += _dated(doc, event, when, "date.eveniment_bloc", (start, end), NEARBY)
+            block = []
+    return facts
 
 
 _EVENT_LINE = re.compile(r"(?:^|\n)(?:>>|[-–•▪●◦*»])?\s*(?=\d)")
@@ -1047,6 +1292,10 @@ _SELECTED_IN = re.compile(
 )
 
 
+_AMONG_MISSION_CITIES = re.compile(r"(?<![\w])(?:(?P<n>\d+)|cateva|unele|doua|trei|patru|cinci)\s+"
+                                   r"(?:de\s+)?(?:dintre|din)\s+(?:orasele|cities\s+of\s+the)\s*[*_]?")
+
+
 def _mission_city_facts(doc: _Doc, sentence: _Sentence) -> list[Fact]:
     """Cities selected for (or candidates to) the Mission: lists after "orașe selectate:" /
     "candidate:" and places before "selectate în Misiune"."""
@@ -1065,6 +1314,20 @@ def _mission_city_facts(doc: _Doc, sentence: _Sentence) -> list[Fact]:
             city = _city_of(place)
             facts.append(doc.fact(mission[0], "candidateCity", city, "mission.oras_candidat",
                                   [cue.span(), (city.start, city.end)], mission[1]))
+    for cue in _AMONG_MISSION_CITIES.finditer(doc.folded, sentence.start, sentence.end):
+        mission = next((n for n in doc.nodes_starting(cue.end(), cue.end() + 3)
+                        if n.type in MISSION_TYPES), None)
+        bracket = re.match(r"[*_\s]*\(", doc.s[mission.end:sentence.end]) if mission else None
+        close = doc.s.find(")", mission.end + bracket.end(), sentence.end) if bracket else -1
+        if close < 0:
+            continue
+        cities = _list_items(doc, mission.end + bracket.end(), close, PLACE_TYPES, "City")
+        if cue["n"] and len(cities) > int(cue["n"]):
+            continue  # more names than the count: not a plain list of those cities
+        for city in map(_city_of, cities):
+            facts.append(doc.fact(mission, "selectedCity", city, "mission.dintre_orasele_misiunii",
+                                  [cue.span(), (city.start, city.end)],
+                                  IN_SENTENCE - (0.1 if _from_list(city) else 0)))
     lower = sentence.start
     for cue in _SELECTED_IN.finditer(doc.folded, sentence.start, sentence.end):
         places = doc.nodes_in(lower, cue.start(), PLACE_TYPES)
@@ -1145,10 +1408,12 @@ def _country(doc: _Doc, code: str, start: int) -> Node:
 # --------------------------------------------------------------------------- assembly
 
 _SENTENCE_RULES = (_role_facts, _funding_facts, _project_programme_facts, _under_call_facts,
+                   _call_owner_facts,
                    _amount_facts,
-                   _signed_facts, _period_facts, _call_date_facts, _event_facts,
+                   _signed_facts, _period_facts, _programme_period_facts, _call_date_facts,
+                   _event_facts, _presented_event_facts,
                    _mission_city_facts, _grant_facts)
-_DOCUMENT_RULES = (_bullet_list_facts, _country_facts, _event_line_facts)
+_DOCUMENT_RULES = (_bullet_list_facts, _country_facts, _event_line_facts, _event_block_facts)
 
 
 def _object_key(obj: Value) -> tuple:

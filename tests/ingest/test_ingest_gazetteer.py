@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
@@ -105,7 +104,8 @@ def test_lookup_of_a_whole_name(gazetteer: Gazetteer) -> None:
     assert gazetteer.lookup("Universitatea de Vest") is None
 
 
-def test_fast_on_a_large_gazetteer() -> None:
+def test_finds_the_right_entity_among_100_000() -> None:
+    """Correct at the size of CORDIS's organisations (speed is measured in benchmarks/)."""
     rng = random.Random(7)
     syllables = ["ra", "mo", "ti", "lu", "ca", "ne", "vi", "sa", "po", "de", "ri", "na"]
 
@@ -119,9 +119,7 @@ def test_fast_on_a_large_gazetteer() -> None:
     gazetteer = Gazetteer(entries)
     text = ("Universitatea de Vest din Timișoara și Asociația locală, împreună cu Institutul "
             "de cercetare și Primăria Municipiului, semnează. ") * 200
-    started = time.perf_counter()
     mentions = gazetteer.find(text)
-    assert time.perf_counter() - started < 2.0
     assert sum(m.iri == "ex:uvt" for m in mentions) == 200
 
 

@@ -343,3 +343,149 @@ def test_bug_budget_goes_to_the_project_the_sentence_names() -> None:
     extraction = run("Apelul Orașe verzi și reziliente este deschis.", "",
                      "Bugetul acestui apel este de 7 milioane de euro.", gazetteer=gazetteer)
     assert triples(extraction, "budget") == {("Orașe verzi și reziliente", "budget", "7000000 EUR")}
+
+
+def test_bug_branch_after_a_dash_is_part_of_the_partner() -> None:
+    """"Ordinul Arhitecților din România – Filiala Banat" lost its branch: every item was cut
+    at " – ", which should only split off an acronym ("Clusterul Solar – CS")."""
+    extraction = run("Proiectul ALFA-CITY este coordonat de Primăria Municipiului Arad și din el "
+                     "fac parte: Ordinul Arhitecților din România – Filiala Banat, Clusterul Solar "
+                     "– CS, Asociația Pădurea Verde – partener.")
+    partners = {o for _, _, o in triples(extraction, "partner")}
+    assert "Ordinul Arhitecților din România – Filiala Banat" in partners
+    assert "Ordinul Arhitecților din România" not in partners
+    assert "Clusterul Solar" in partners
+    assert not any("–" in p for p in partners - {"Ordinul Arhitecților din România – Filiala Banat"})
+
+
+def test_bug_partner_named_before_a_verb_and_alaturi_de() -> None:
+    """"X a fost alături de Y în proiectul Z" lost X: only spaces or quotes were allowed
+    between the name and the cue."""
+    extraction = run("Asociația Verde a fost alături de Primăria Municipiului Arad în proiectul "
+                     "ALFA-CITY.")
+    assert {o for _, _, o in triples(extraction, "partner")} == \
+        {"Asociația Verde", "Primăria Municipiului Arad"}
+    assert run("Primăria a fost alături de cetățeni în fiecare an.").facts == []
+
+
+def test_bug_city_with_sector_in_brackets_is_the_district() -> None:
+    """"București (Sector 6)" in a list of selected cities gave the city București, not the
+    district the text names."""
+    extraction = run("2 orașe selectate: București (Sector 6), Iași")
+    selected = {f.object for f in extraction.facts if f.property == "selectedCity"}
+    assert {name(o) for o in selected} == {"Sectorul 6 București", "Iași"}
+    district = next(o for o in selected if name(o) == "Sectorul 6 București")
+    assert district.type == "CityDistrict"
+    known = Gazetteer([GazetteerEntry("ex:s6", "CityDistrict", ["Sectorul 6 București"]),
+                       GazetteerEntry("ex:buc", "City", ["București"])])
+    extraction = run("2 orașe selectate: București (Sector 6), Iași", gazetteer=known)
+    assert "ex:s6" in {f.object.iri for f in extraction.facts if f.property == "selectedCity"}
+    assert "ex:buc" not in {f.object.iri for f in extraction.facts}
+
+
+def test_bug_call_named_after_its_programme() -> None:
+    """"apel suplimentar Era-Net Cofund Green Towns (ENGT) ... Deadline" gave the deadline to
+    the programme, which was taken for the call."""
+    extraction = run("În acest apel suplimentar Era-Net Cofund Green Towns (ENGT), primăriile pot "
+                     "propune proiecte de parcuri. Deadline: 3 iunie 2025")
+    assert ("apel suplimentar ENGT", "partOfProgramme", "Era-Net Cofund Green Towns") in \
+        triples(extraction)
+    assert triples(extraction, "deadline") == {("apel suplimentar ENGT", "deadline", "2025-06-03")}
+    known = Gazetteer([GazetteerEntry("ex:horizon", "Programme", ["Horizon Europe"])])
+    extraction = run("Apelul Horizon Europe (HE), pentru orașe, se închide la 5 mai 2025.",
+                     gazetteer=known)
+    [fact] = [f for f in extraction.facts if f.property == "partOfProgramme"]
+    assert (name(fact.subject), fact.object.iri) == ("apel HE", "ex:horizon")
+    assert {name(f.subject) for f in extraction.facts if f.property == "deadline"} == {"apel HE"}
+
+
+def test_bug_ordinal_call_keeps_its_owner() -> None:
+    """"Primul apel de proiecte în cadrul EUI a fost lansat" named the owner in the call's
+    name but gave no partOfProgramme."""
+    extraction = run("Al doilea apel de proiecte în cadrul AVR a fost lansat pe 4 mai 2024.")
+    assert ("Al doilea apel de proiecte în cadrul AVR", "partOfProgramme", "AVR") in \
+        triples(extraction)
+
+
+def test_bug_programme_before_apelul_owns_the_call() -> None:
+    """"proiectului PNRR apelul X" gave fundedBy and fundedUnderCall but not X partOfProgramme
+    PNRR."""
+    extraction = run("S-a semnat contractul de finanțare a proiectului POR apelul Parcuri Urbane "
+                     "Verzi, intitulat PARC-NORD - Parcul de Nord.")
+    assert ("Parcuri Urbane Verzi", "partOfProgramme", "POR") in triples(extraction)
+    assert ("PARC-NORD", "fundedUnderCall", "Parcuri Urbane Verzi") in triples(extraction)
+
+
+def test_bug_this_call_named_after_its_programme_is_the_known_call_before() -> None:
+    """"În acest apel suplimentar X Cofund (XC)" after a heading naming a known call: the
+    deadline and the programme belong to that call, not to a new one or to the programme."""
+    known = Gazetteer([GazetteerEntry("ex:call", "Call", ["Parcuri pentru Toți"])])
+    extraction = run("PARCURI PENTRU TOȚI", "",
+                     "În acest apel suplimentar Era-Net Cofund Green Towns (ENGT), primăriile "
+                     "propun parcuri.", "Deadline: 3 iunie 2025", gazetteer=known)
+    [owner] = [f for f in extraction.facts if f.property == "partOfProgramme"]
+    assert (owner.subject.iri, name(owner.object)) == ("ex:call", "Era-Net Cofund Green Towns")
+    [deadline] = [f for f in extraction.facts if f.property == "deadline"]
+    assert deadline.subject.iri == "ex:call"
+
+
+def test_bug_programme_period_in_brackets() -> None:
+    """"Programului Interreg Europe (2021 – 2027)" gave fundedBy only, no start and end."""
+    extraction = run("Proiectul ALFA-CITY este finanțat în cadrul Programului Interreg Europe "
+                     "(2021 – 2027).")
+    assert ("Interreg Europe", "startDate", "2021") in triples(extraction)
+    assert ("Interreg Europe", "endDate", "2027") in triples(extraction)
+    extraction = run("Ghidul apare în cadrul Programului Orașe Deschise, programul național pentru "
+                     "spații publice (2022-2026), cu parteneri din 3 județe.")
+    assert ("Orașe Deschise", "startDate", "2022") in triples(extraction)
+    assert ("Orașe Deschise", "endDate", "2026") in triples(extraction)
+    extraction = run("Proiectul ALFA-CITY (2021 – 2023) este finanțat de Interreg Europe.")
+    assert not triples(extraction, "startDate") - {("ALFA-CITY", "startDate", "2021")}
+
+
+def test_bug_mission_cities_listed_in_brackets() -> None:
+    """"3 dintre orașele Misiunii (Arad, Iași și Deva)" gave no selected city, and the
+    lowercase "misiunea 100cities" was not taken for the Mission."""
+    extraction = run("Delegații din 3 dintre orașele Misiunii (Arad, Iași și Deva) au vizitat parcul.")
+    assert {o for _, _, o in triples(extraction, "selectedCity")} == {"Arad", "Iași", "Deva"}
+    extraction = run("Orașul participă la misiunea *100cities*, iar 2 dintre orașele *100cities* "
+                     "(Lyon și Oradea) găzduiesc conferința.")
+    facts = [f for f in extraction.facts if f.property == "selectedCity"]
+    assert {name(f.object) for f in facts} == {"Lyon", "Oradea"}
+    assert all(f.subject.type == "Mission" for f in facts)
+    assert run("2 dintre orașele Misiunii (Arad, Iași și Deva) au semnat.").facts == []
+    assert run("3 dintre orașele județului (Arad, Iași și Deva) au semnat.").facts == []
+
+
+def test_bug_event_named_after_its_frame_gets_the_date() -> None:
+    """"Proiectul „Parcul Verde” a fost prezentat în data de 3 martie 2024, în cadrul
+    dezbaterii publice „Arad 2030”" gave no event: dates were read only after "a avut loc"."""
+    extraction = run("Proiectul „Parcul Verde” a fost prezentat în data de 3 martie 2024, în "
+                     "cadrul dezbaterii publice „Arad 2030”.")
+    assert triples(extraction, "startDate") == {("Arad 2030", "startDate", "2024-03-03")}
+    assert run("Proiectul „Parcul Verde” a fost prezentat în data de 3 martie 2024 primarului "
+               "„Arad 2030”.").facts == []
+
+
+def test_bug_events_laid_out_as_slides() -> None:
+    """Under "Next events", a title, a description and a date alone on a line gave nothing."""
+    gap = ["", ""]  # slides: paragraphs apart by two blank lines
+    extraction = run("Evenimentele următoare", *gap, "Atelier de mobilitate urbană pentru primării",
+                     *gap, "Discuții despre piste de biciclete. Studii de caz din trei orașe.",
+                     *gap, "14 mai 2024", *gap, "Webinar despre acoperișuri verzi", *gap,
+                     "Iulie 2024", *gap, "Proiectul continuă cu o conferință finală.")
+    assert ("Atelier de mobilitate urbană pentru primării", "startDate", "2024-05-14") in \
+        triples(extraction)
+    assert ("Webinar despre acoperișuri verzi", "startDate", "2024-07") in triples(extraction)
+    assert len(triples(extraction, "startDate")) == 2
+    # a dateline under a document title is not an event
+    assert run("## Parcul Verde se deschide", "", "14 mai 2024", "",
+               "Primăria a deschis parcul.").facts == []
+
+
+def test_bug_event_title_keeps_the_quote_it_closes() -> None:
+    """A slide title ending in a quoted part lost its closing quote with the punctuation."""
+    gap = ["", ""]
+    extraction = run("Upcoming events", *gap, "Forumul „Orașe care respiră”", *gap, "3 iunie 2024")
+    assert triples(extraction, "startDate") == {("Forumul „Orașe care respiră”", "startDate",
+                                                 "2024-06-03")}
