@@ -36,8 +36,6 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Bindings = Mapping[str, Term]
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list
 
-KEEP_BUILDS = 2
-
 
 class GraphStore(ABC):
     """What the rest of the code may ask of a store."""
@@ -196,9 +194,10 @@ class EmbeddedStore(GraphStore):
         )
 
     def publish(self, nquads_files: Iterable[Path]) -> str:
-        build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+        build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 10**9:09d}-{os.getpid()}"
         builds = self.root / "builds"
         target = builds / build_id
+        previous = self.current_build()
         try:
             builds.mkdir(parents=True, exist_ok=True)
             store = ox.Store(str(target))
@@ -210,7 +209,7 @@ class EmbeddedStore(GraphStore):
             shutil.rmtree(target, ignore_errors=True)
             raise StoreError(f"cannot write a new store under {builds}: {error}") from error
         self._swap(target)
-        self._prune(builds, keep=target)
+        self._prune(builds, keep={target, previous})
         return build_id
 
     def _swap(self, target: Path) -> None:
@@ -220,12 +219,16 @@ class EmbeddedStore(GraphStore):
         link.symlink_to(target.relative_to(self.root))
         os.replace(link, self.current_link)
 
-    def _prune(self, builds: Path, keep: Path) -> None:
-        """Remove old builds, keeping the newest few (a reader may still hold the previous one)."""
-        finished = sorted(p for p in builds.iterdir() if p.is_dir())
-        for old in finished[:-KEEP_BUILDS]:
-            if old != keep:
+    def _prune(self, builds: Path, keep: set[Path | None]) -> None:
+        """Remove every build but the one now served and the one served before (a reader may
+        still hold it): builds left by killed runs go too, whatever their names, and so do the
+        temporary links a killed swap left behind."""
+        kept = {path.resolve() for path in keep if path is not None}
+        for old in builds.iterdir():
+            if old.is_dir() and old.resolve() not in kept:
                 shutil.rmtree(old, ignore_errors=True)
+        for link in self.root.glob(".current-*"):
+            link.unlink(missing_ok=True)
 
     def describe(self) -> str:
         return f"pyoxigraph on disk at {self.current_build() or self.root}"
