@@ -235,8 +235,13 @@ class _TextExtractor(HTMLParser):
 def html_to_text(markup: str) -> tuple[str, str | None]:
     """Visible text of an HTML page (one block per line) and its title (<title>, else <h1>)."""
     parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except AssertionError:  # html.parser gives up on broken <!...> declarations: read them as text
+        parser = _TextExtractor()
+        parser.feed(markup.replace("<!", "&lt;!"))
+        parser.close()
     lines = [line.strip() for line in "".join(parser.parts).split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
     title = " ".join((parser.title or parser.h1).split()) or None
