@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # committed). Without npm, or offline, the page serves its own plain editor instead.
 YASGUI := graph_api/static/vendor/yasgui.min.js
 
-.PHONY: run test build install clean yasgui
+.PHONY: run test build install clean yasgui chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,14 @@ run: $(STAMP) $(YASGUI)
 	@$(BIN)/citykg build || { $(BIN)/citykg stats >/dev/null 2>&1 && echo "build failed: serving the previous graph"; }
 	$(BIN)/citykg serve
 
-test: $(STAMP) $(YASGUI)
+# The browser tests drive Debian's Chromium through Playwright (which cannot download its own
+# browser here): install it when it is missing. CI runs as root with Debian's registry reachable.
+CHROMIUM := /usr/bin/chromium
+
+chromium:
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: $(STAMP) $(YASGUI) chromium
 	$(BIN)/python -m pytest
 
 clean:

@@ -62,7 +62,9 @@ def build(
     settings = get_settings()
     with _progress() as progress:
         task = progress.add_task("starting", total=None)
-        report = run_build(settings, sources, lambda step: progress.update(task, description=step))
+        # Without a terminal (logs, CI, supervisors) each step gets a line of its own, as it starts.
+        step = (lambda s: progress.update(task, description=s)) if console.is_terminal else (lambda s: console.print(f"step: {s}", highlight=False))
+        report = run_build(settings, sources, step)
     for line in report.documents:
         out.print(line, markup=False, highlight=False)
     table = Table(title=f"build {report.build_id}: {report.triples} triples in {report.graphs} graphs, {report.seconds:.1f} s")
@@ -214,6 +216,98 @@ def stats() -> None:
     out.print(classes)
 
 
+def _cite(steps) -> str:
+    """The sources of a reason's steps, by file: ``000_x.txt:7,9; 001_y.txt:10``."""
+    lines: dict[str, list[str]] = {}
+    for step in steps:
+        for source in step.sources:
+            span = str(source).rsplit(":", 1)[1]
+            lines.setdefault(source.file or source.document, [])
+            if span not in lines[source.file or source.document]:
+                lines[source.file or source.document].append(span)
+    return "; ".join(
+        f"{name}:{','.join(sorted(spans, key=lambda span: int(span.split('-')[0])))}" for name, spans in lines.items()
+    ) or "knowledge base"
+
+
+@app.command()
+@handle_errors
+def partners(
+    text: Annotated[Optional[str], typer.Argument(help="Words of a name, alias or acronym.")] = None,
+    type: Annotated[Optional[str], typer.Option("--type", help="University, CityHall, City ... (a class of the ontology).")] = None,
+    country: Annotated[Optional[str], typer.Option(help="Country: id, name or ISO code (RO).")] = None,
+    city: Annotated[Optional[str], typer.Option(help="City the partner is in: id or name.")] = None,
+    programme: Annotated[Optional[str], typer.Option(help="Programme funding its projects.")] = None,
+    project: Annotated[Optional[str], typer.Option(help="A project it takes part in.")] = None,
+    call: Annotated[Optional[str], typer.Option(help="Call its projects were funded under.")] = None,
+    role: Annotated[Optional[str], typer.Option(help="coordinator, lead-partner or partner.")] = None,
+    active_from: Annotated[Optional[str], typer.Option("--from", help="Projects active from (YYYY[-MM[-DD]]).")] = None,
+    active_to: Annotated[Optional[str], typer.Option("--to", help="Projects active until (YYYY[-MM[-DD]]).")] = None,
+    near: Annotated[Optional[str], typer.Option(help="Rank by closeness to this organisation or city.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+) -> None:
+    """Who could be our partner: organisations and cities of past projects, with the reasons."""
+    import json
+
+    from citykg.partner_search import partner_search
+
+    if fmt not in ("table", "json"):
+        raise typer.BadParameter(f"unknown format {fmt!r}; table or json")
+    results = partner_search(
+        open_store(), text=text, type=type, country=country, city=city, programme=programme,
+        project=project, call=call, role=role, active_from=active_from, active_to=active_to,
+        near=near, limit=limit,
+    )
+    if fmt == "json":
+        sys.stdout.write(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=1) + "\n")
+        return
+    table = Table("#", "partner", "type", "place", "projects (role, allocation)", "why", show_lines=True)
+    for rank, result in enumerate(results, 1):
+        place = ", ".join(ref.name for ref in (result.city, result.country) if ref)
+        projects = "\n".join(
+            f"{p.project.name} ({p.role}{', ' + str(p.allocation) if p.allocation else ''})"
+            for p in result.projects if p.matched
+        )
+        why = "\n".join(f"{reason.text} [{_cite(reason.steps)}]" for reason in result.reasons)
+        table.add_row(str(rank), f"{result.entity.name}\n{result.entity.id}", result.type, place, projects, why)
+    out.print(table, markup=False, highlight=False)
+    console.print(f"{len(results)} partners")
+
+
+@app.command("map")
+@handle_errors
+def map_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write (.html, .png, .svg, .gexf, .graphml).")],
+    project: Annotated[Optional[str], typer.Option(help="A project: its ties and where its participants are.")] = None,
+    programme: Annotated[Optional[str], typer.Option(help="A programme: what it funds and their ties.")] = None,
+    city: Annotated[Optional[str], typer.Option(help="A city or district: what is there and its projects.")] = None,
+    country: Annotated[Optional[str], typer.Option(help="A country: what is there and its projects.")] = None,
+    types: Annotated[Optional[str], typer.Option(help="Kinds or classes to keep, comma-separated (organisation,project).")] = None,
+    around: Annotated[Optional[str], typer.Option(help="Every entity within --radius ties of this one.")] = None,
+    radius: Annotated[int, typer.Option(help="With --around: 1 to 3 ties.")] = 2,
+    lang: Annotated[str, typer.Option(help="Labels in ro or en.")] = "ro",
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", help="html, png, svg, gexf, graphml (default: from the file's suffix).")] = None,
+    title: Annotated[Optional[str], typer.Option(help="Title of the map.")] = None,
+    size: Annotated[str, typer.Option(help="Node size by degree or budget.")] = "degree",
+    width: Annotated[int, typer.Option(help="Picture width in pixels.")] = 1920,
+    height: Annotated[int, typer.Option(help="Picture height in pixels.")] = 1080,
+) -> None:
+    """Draw the network map (for slides: html works offline; png and svg at 1920x1080) or export it."""
+    from visualizations.maps import FORMATS, make_map
+
+    fmt = fmt or (output.suffix.lstrip(".").lower() if output.suffix.lstrip(".").lower() in FORMATS else "html")
+    result = make_map(
+        open_store(), fmt=fmt, project=project, programme=programme, city=city, country=country,
+        types=[types] if types else None, around=around, radius=radius, lang=lang, title=title,
+        size_by=size, width=width, height=height,
+    )
+    output.write_bytes(result.content)
+    if result.message:
+        console.print(result.message)
+    console.print(f"{output}: {result.nodes} entities, {result.edges} ties ({fmt})")
+
+
 @app.command()
 @handle_errors
 def serve(
@@ -231,6 +325,68 @@ def serve(
         port=port or settings.port,
         log_level="info",
     )
+
+
+# --- import: open data sets (CORDIS, ROR) -------------------------------------------------------
+
+import_app = typer.Typer(help="Import open data sets (CORDIS, ROR) into the graph, then rebuild.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+def _run_import(run, label: str, build: bool) -> None:
+    """Run an importer with a progress bar, print its counts, then rebuild the graph."""
+    from rich.progress import BarColumn, DownloadColumn
+
+    from ingest.linking import Linker
+
+    settings = get_settings()
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(), console=console) as progress:
+        task = progress.add_task(f"{label}: reading the knowledge base", total=None)
+        linker = Linker.from_knowledge_base(settings.sources)
+        report = run(settings.imports, linker,
+                     lambda what, done, total: progress.update(task, description=f"{label}: {what}", completed=done, total=total))
+    table = Table(title=f"{label}: {report.triples} quads written to {report.output}")
+    table.add_column("count")
+    table.add_column("", justify="right")
+    for name, value in {**report.counts, **{f"links ({m})": n for m, n in report.links.items()}}.items():
+        table.add_row(name, str(value))
+    out.print(table)
+    for bad in report.bad[:10]:
+        console.print(f"[yellow]left out[/yellow] {bad.line()}", markup=True, highlight=False)
+    if len(report.bad) > 10:
+        console.print(f"... and {len(report.bad) - 10} more", highlight=False)
+    out.print(f"report: {report.report}")
+    if build:
+        from citykg.build import build as run_build
+
+        with _progress() as progress:
+            task = progress.add_task("building", total=None)
+            built = run_build(settings, None, lambda step: progress.update(task, description=step))
+        out.print(f"build {built.build_id}: {built.triples} triples from the knowledge base and documents, plus the imports")
+
+
+@import_app.command("cordis")
+@handle_errors
+def import_cordis_command(
+    directory: Annotated[Path, typer.Argument(help="Folder of CORDIS CSV files (project, organization, topics, legalBasis; H2020 and Horizon Europe).")],
+    build: Annotated[bool, typer.Option("--build/--no-build", help="Rebuild the graph after importing.")] = True,
+) -> None:
+    """Import CORDIS projects, participations, calls and programmes (CITYKG_IMPORTS/cordis.nq)."""
+    from ingest.cordis import import_cordis
+
+    _run_import(lambda imports, linker, progress: import_cordis(directory, imports, linker, progress), "CORDIS", build)
+
+
+@import_app.command("ror")
+@handle_errors
+def import_ror_command(
+    file: Annotated[Path, typer.Argument(help="ROR records: JSON Lines, the dump's JSON array, or its zip.")],
+    build: Annotated[bool, typer.Option("--build/--no-build", help="Rebuild the graph after importing.")] = True,
+) -> None:
+    """Import ROR organisation records (CITYKG_IMPORTS/ror.nq)."""
+    from ingest.ror import import_ror
+
+    _run_import(lambda imports, linker, progress: import_ror(file, imports, linker, progress), "ROR", build)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,6 +14,7 @@ from citykg.errors import (
     BusyError,
     CityKGError,
     ForbiddenError,
+    InvalidParameterError,
     MethodNotAllowedError,
     NotAcceptableError,
     NotFoundError,
@@ -27,6 +28,9 @@ from citykg.errors import (
 from citykg.store import GraphStore, open_store
 from citykg.workers import QueryWorkers
 from graph_api import graph_store, named_queries, query_page, sparql
+from graph_api import partners
+from graph_api import entities
+from graph_api import map as network_map
 from graph_api.body_limit import BodyLimit
 
 #: Each error class's HTTP status; an error takes the status of its nearest class listed here.
@@ -39,6 +43,7 @@ ERROR_STATUS = {
     PayloadTooLargeError: 413,
     UnsupportedMediaTypeError: 415,
     QueryTimeoutError: 422,
+    InvalidParameterError: 422,
     ReadOnlyStoreError: 501,
     StoreError: 503,
     BusyError: 503,
@@ -83,6 +88,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(graph_store.router(store, settings))
     app.include_router(named_queries.router(store))
     app.include_router(query_page.router())
+    app.include_router(partners.router(store))
+    app.include_router(entities.router(store))
+    app.include_router(network_map.router(store, settings))
     app.mount("/static", query_page.static_files(), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(

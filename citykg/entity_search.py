@@ -1,0 +1,430 @@
+"""Find entities by name: the label index behind ``GET /search``, the partner search's free text,
+and the names given for its filters (``country=Romania``, ``near=UPB``).
+
+Search knows Romanian: names are compared on folded tokens (lowercase, no diacritics, so ş and ș,
+ţ and ț, ă â î all fold) reduced to their stems (``ingest.normalise.stem`` strips case and article
+endings), so "Municipiului Cluj-Napoca" finds the alias "Municipiul Cluj-Napoca" and "Politehnica
+Bucuresti" finds "Universitatea Politehnica din București". A word that matches nothing is looked
+up among known words of close spelling (one or two typos), and the last word of a query may be
+the beginning of a word (autocompletion).
+
+The index is built from one named query over all labels (``queries/entity_labels.rq``) and kept
+per served build (:func:`per_build`). A lookup never scans every label: each query word picks
+the entities that have it from a token index, and only the labels of those candidates are
+scored with rapidfuzz, so its cost depends on how common the words are, not on the size of the
+graph (CORDIS: 72,000 organisations, 80,000 projects).
+
+>>> city = "https://w3id.org/citykg/city/timisoara"
+>>> index = LabelIndex.from_rows([
+...     (city, "http://www.w3.org/2004/02/skos/core#prefLabel", "Timișoara"),
+...     (city, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "https://w3id.org/citykg/ontology#City")])
+>>> [hit.id for hit in index.search("Timişoara")], [hit.id for hit in index.search("timsoara")]
+(['city/timisoara'], ['city/timisoara'])
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import weakref
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from rapidfuzz import fuzz, process
+
+from citykg.errors import InvalidParameterError
+from citykg.namespaces import BASE
+from citykg.queries import get_query
+from citykg.store import EmbeddedStore, GraphStore, MemoryStore
+from ingest.normalise import fold, stem
+
+#: The classes of the entities the index holds (``GET /search?type=`` takes these).
+ENTITY_TYPES = (
+    "Place", "City", "CityDistrict", "Country",
+    "Organisation", "University", "ResearchInstitute", "Company", "PublicAuthority", "Ministry",
+    "CityHall", "Agency", "NGO", "Association", "Cluster", "ProfessionalBody",
+    "Project", "Network", "Programme", "Call", "Event", "Initiative", "Mission", "Hub",
+)
+#: Longest query text accepted (a name, not a document).
+MAX_QUERY_CHARS = 200
+#: An entity id as the project writes it: KIND/slug.
+ENTITY_ID = re.compile(r"[a-z]+/[a-z0-9][a-z0-9-]*")
+#: Small words that do not have to match (they still count in the score).
+STOPWORDS = frozenset(
+    "a al ale and cel cea cu de des din du for in la of pe pentru si the".split()
+)
+_TOKEN = re.compile(r"[^\W_]+")
+_CKG = BASE + "ontology#"
+_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_LABEL = {_SKOS + "prefLabel": "prefLabel", _SKOS + "altLabel": "altLabel", _CKG + "acronym": "acronym"}
+_PLACE = {_CKG + "city": "city", _CKG + "country": "country"}
+#: A label's property: the preferred name ranks above other names.
+_PROPERTY_RANK = {"prefLabel": 0, "acronym": 1, "altLabel": 2}
+PREFIX_EXPANSIONS = 64  # words a last, unfinished query word may stand for
+FUZZY_CUTOFF = 75.0  # rapidfuzz ratio a misspelt word needs to stand for a known one
+MAX_CANDIDATES = 5000  # entities whose labels are scored for one query
+SCORE_CUTOFF = 40.0  # lowest label score a hit may have
+RESOLVE_CUTOFF = 80.0  # lowest score for a name given as a filter value
+MIN_COVERAGE = 0.5  # a hit has at least half of the query's words (other than small words)
+
+
+@dataclass(frozen=True)
+class Label:
+    text: str
+    property: str  # prefLabel | altLabel | acronym
+    lang: str | None
+    key: str  # folded stems, space-separated: what labels are compared on
+
+
+@dataclass(frozen=True)
+class IndexedEntity:
+    """An entity as the index knows it: names, most specific class, all classes, place."""
+
+    id: str
+    iri: str
+    type: str
+    types: frozenset[str]
+    name: str
+    name_en: str | None
+    city: str | None
+    country: str | None
+    labels: tuple[Label, ...]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """An entity found by name, with the label that matched and how well (score 0-100)."""
+
+    id: str
+    iri: str
+    name: str
+    name_en: str | None
+    type: str
+    city: str | None
+    country: str | None
+    label: str
+    property: str
+    score: float
+    coverage: float  # share of the query's words (other than small words) the entity has
+    exact: int = field(default=0)  # 2: a label is the query as typed, 1: once folded, 0: neither
+
+    def rank_key(self) -> tuple:
+        """Hits sort on this: more of the query's words, exact, better score, preferred name,
+        shorter label."""
+        return (-self.coverage, -self.exact, -self.score, _PROPERTY_RANK.get(self.property, 3), len(self.label))
+
+
+def tokens(text: str) -> list[str]:
+    """Folded words of a text: ``tokens("Timişoara, Cluj-Napoca") == ['timisoara', 'cluj', 'napoca']``."""
+    return _TOKEN.findall(fold(text))
+
+
+def key_of(words: Iterable[str]) -> str:
+    return " ".join(stem(w) for w in words)
+
+
+class LabelIndex:
+    """Every entity's names, indexed by folded, stemmed tokens."""
+
+    def __init__(self, entities: Iterable[IndexedEntity]) -> None:
+        self.entities: list[IndexedEntity] = list(entities)
+        self._members: dict[tuple, set[str]] = {}
+        self._by_iri = {e.iri: n for n, e in enumerate(self.entities)}
+        stems: dict[str, set[int]] = defaultdict(set)
+        words: dict[str, set[int]] = defaultdict(set)
+        for n, entity in enumerate(self.entities):
+            for label in entity.labels:
+                for word in tokens(label.text):
+                    words[word].add(n)
+                    stems[stem(word)].add(n)
+        self._stems = {k: tuple(v) for k, v in stems.items()}
+        self._words = {k: tuple(v) for k, v in words.items()}
+        self._vocabulary = sorted(self._words)
+        buckets: dict[str, list[str]] = defaultdict(list)
+        for key in self._stems:
+            buckets[key[0]].append(key)
+        self._buckets = dict(buckets)
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[Any, Any, Any]]) -> LabelIndex:
+        """From the rows (entity, property, value) of ``entity_labels``: pyoxigraph terms, or
+        plain strings (then a label has no language)."""
+        labels: dict[str, dict[tuple, Label]] = defaultdict(dict)
+        types: dict[str, set[str]] = defaultdict(set)
+        place: dict[str, dict[str, str]] = defaultdict(dict)
+        parents: dict[str, set[str]] = defaultdict(set)
+        for entity, prop, value in rows:
+            entity, prop = getattr(entity, "value", entity), getattr(prop, "value", prop)
+            text = getattr(value, "value", value)
+            if prop == _SUBCLASS:
+                parents[entity.removeprefix(_CKG)].add(text.removeprefix(_CKG))
+            elif not entity.startswith(BASE):
+                continue
+            elif prop == _TYPE:
+                types[entity].add(text.removeprefix(_CKG))
+            elif prop in _PLACE:
+                place[entity][_PLACE[prop]] = text
+            elif prop in _LABEL:
+                lang = getattr(value, "language", None) or None
+                label = Label(text, _LABEL[prop], lang, key_of(tokens(text)))
+                labels[entity].setdefault((label.text, label.property, label.lang), label)
+        above = _ancestors(parents)
+        entities = []
+        for iri in sorted(set(labels) & set(types)):
+            own = types[iri]
+            narrowest = sorted(t for t in own if not any(t in above.get(u, ()) for u in own if u != t))
+            seat = place[iri].get("city")
+            country = place[iri].get("country") or (place.get(seat, {}).get("country") if seat else None)
+            entities.append(_entity(iri, narrowest[0] if narrowest else sorted(own)[0],
+                                    frozenset(own) | {a for t in own for a in above.get(t, ())},
+                                    seat, country, labels[iri].values()))
+        return cls(entities)
+
+    @classmethod
+    def from_store(cls, store: GraphStore) -> LabelIndex:
+        return cls.from_rows((row[0], row[1], row[2]) for row in store.query(get_query("entity_labels").text))
+
+    def members(self, *, type: str | None = None, country: str | None = None) -> set[str]:
+        """IRIs of the entities of a class (``University``) and in a country (``country/ro``)."""
+        key = (type, country)
+        if key not in self._members:
+            self._members[key] = {
+                e.iri for e in self.entities
+                if (type is None or type in e.types) and (country is None or e.country == country)
+            }
+        return self._members[key]
+
+    # ------------------------------------------------------------------ lookup
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def get(self, id_or_iri: str) -> IndexedEntity | None:
+        """The entity with this id (``org/utcn``) or IRI, if the graph has it."""
+        iri = id_or_iri if id_or_iri.startswith(("http://", "https://")) else BASE + id_or_iri
+        n = self._by_iri.get(iri)
+        return None if n is None else self.entities[n]
+
+    def search(
+        self,
+        query: str,
+        *,
+        types: Collection[str] | None = None,
+        limit: int | None = 10,
+        complete: bool = True,
+        within: Collection[str] | None = None,
+    ) -> list[SearchHit]:
+        """Entities whose names match ``query`` best first.
+
+        ``types``: only entities of one of these classes (``{"Organisation", "City"}``);
+        ``within``: only these IRIs; ``complete``: the last word may be unfinished.
+        """
+        query = query.strip()
+        if len(query) > MAX_QUERY_CHARS:
+            raise InvalidParameterError(
+                "q", query[:40] + "…", f"a name of at most {MAX_QUERY_CHARS} characters, got {len(query)}"
+            )
+        words = tokens(query)
+        if not words:
+            return []
+        direct = self.get(query) if ENTITY_ID.fullmatch(query) else None
+        significant = [w for w in words if w not in STOPWORDS] or words
+        matched = [self._entities_for(w, last=complete and w == words[-1]) for w in significant]
+        counts: dict[int, int] = defaultdict(int)
+        for found in matched:
+            for n in found:
+                counts[n] += 1
+        allowed = None if types is None else set(types)
+        inside = within if within is None or isinstance(within, (set, frozenset)) else set(within)
+        candidates = [
+            n for n, c in counts.items()
+            if (allowed is None or self.entities[n].types & allowed)
+            and (inside is None or self.entities[n].iri in inside)
+        ]
+        if not candidates and direct is None:
+            return []
+        best = max((counts[n] for n in candidates), default=0)
+        if best < MIN_COVERAGE * len(significant):
+            candidates = []
+        candidates = [n for n in candidates if counts[n] == best]
+        if len(candidates) > MAX_CANDIDATES:
+            strength = {n: sum(m.get(n, 0.0) for m in matched) for n in candidates}
+            candidates = sorted(candidates, key=lambda n: -strength[n])[:MAX_CANDIDATES]
+        hits = self._score(query, key_of(words), candidates, best / len(significant))
+        if direct is not None and (allowed is None or direct.types & allowed):
+            hits = [h for h in hits if h.iri != direct.iri]
+            hits.insert(0, _hit(direct, direct.labels[0], 100.0, 1.0, 2))
+        return hits if limit is None else hits[:limit]
+
+    def _entities_for(self, word: str, *, last: bool) -> dict[int, float]:
+        """Entities having this word: same stem (1.0), words it begins (0.9), close spellings."""
+        found = dict.fromkeys(self._stems.get(stem(word), ()), 1.0)
+        if last or not found:
+            start = bisect_left(self._vocabulary, word)
+            for known in self._vocabulary[start:start + PREFIX_EXPANSIONS]:
+                if not known.startswith(word):
+                    break
+                for n in self._words[known]:
+                    found.setdefault(n, 0.9)
+        key = stem(word)
+        if not found and len(key) >= 4:
+            for known, score, _ in process.extract(
+                key, self._buckets.get(key[0], ()), scorer=fuzz.ratio,
+                score_cutoff=FUZZY_CUTOFF, limit=8,
+            ):
+                for n in self._stems[known]:
+                    found[n] = max(found.get(n, 0.0), 0.8 * score / 100)
+        return found
+
+    def _score(self, query: str, key: str, candidates: list[int], coverage: float) -> list[SearchHit]:
+        """Score the candidates' labels against the query; each entity by its best label."""
+        choices: dict[tuple[int, int], str] = {}
+        for n in candidates:
+            for k, label in enumerate(self.entities[n].labels):
+                choices[(n, k)] = label.key
+        best: dict[int, tuple[tuple, int, float, int]] = {}
+        folded_query = fold(query)
+        for _, score, (n, k) in process.extract(
+            key, choices, scorer=fuzz.WRatio, score_cutoff=SCORE_CUTOFF, limit=None
+        ):
+            label = self.entities[n].labels[k]
+            exact = 2 if label.text == query else 1 if fold(label.text) == folded_query else 0
+            rank = (exact, score, -_PROPERTY_RANK.get(label.property, 3), -len(label.text))
+            if n not in best or rank > best[n][0]:
+                best[n] = (rank, k, score, exact)
+        hits = [
+            _hit(self.entities[n], self.entities[n].labels[k], score, coverage, exact)
+            for n, (_, k, score, exact) in best.items()
+        ]
+        hits.sort(key=lambda h: (*h.rank_key(), h.name, h.id))
+        return hits
+
+    def resolve(
+        self, value: str, *, parameter: str, types: Collection[str] | None = None, what: str = "entity"
+    ) -> IndexedEntity:
+        """The one entity a filter value names: an id, an IRI or a name (the best match, which
+        must have every word of the value). Raises :class:`InvalidParameterError` naming
+        ``parameter`` when nothing, or more than one entity equally, fits."""
+        text = str(value).strip()
+        if not text:
+            raise InvalidParameterError(parameter, value, f"give a {what} (an id, an IRI or a name)")
+        if len(text) > MAX_QUERY_CHARS:
+            raise InvalidParameterError(parameter, text[:40] + "…", f"a {what} name has at most {MAX_QUERY_CHARS} characters")
+        allowed = None if types is None else set(types)
+        entity = self.get(text) if ENTITY_ID.fullmatch(text) or text.startswith(("http://", "https://")) else None
+        if entity is None and (ENTITY_ID.fullmatch(text) or text.startswith(("http://", "https://"))):
+            raise InvalidParameterError(parameter, text, f"no {what} with the id {text!r} in the graph")
+        if entity is None:
+            hits = [
+                h for h in self.search(text, types=allowed, limit=5, complete=False)
+                if h.coverage == 1.0 and h.score >= RESOLVE_CUTOFF
+            ]
+            if not hits:
+                raise InvalidParameterError(parameter, text, f"no {what} is called {text!r}")
+            if len(hits) > 1 and hits[1].rank_key() == hits[0].rank_key():
+                tied = [h.id for h in hits if h.rank_key() == hits[0].rank_key()]
+                raise InvalidParameterError(
+                    parameter, text, f"{text!r} names several: {', '.join(tied)}; give one of these ids"
+                )
+            entity = self.get(hits[0].iri)
+        assert entity is not None
+        if allowed is not None and not entity.types & allowed:
+            raise InvalidParameterError(
+                parameter, text, f"{entity.id} is a {entity.type}, not a {what}"
+            )
+        return entity
+
+
+def _entity(iri: str, type: str, types: frozenset[str], city: str | None, country: str | None,
+            labels: Iterable[Label]) -> IndexedEntity:
+    labels = sorted(labels, key=lambda l: (_PROPERTY_RANK.get(l.property, 3), l.lang != "ro", l.text))
+    pref = {l.lang: l.text for l in reversed(labels) if l.property == "prefLabel"}
+    name = pref.get("ro") or pref.get("en") or next(iter(pref.values()), None) or labels[0].text
+    return IndexedEntity(
+        id=iri.removeprefix(BASE),
+        iri=iri,
+        type=type,
+        types=types,
+        name=name,
+        name_en=pref.get("en") if pref.get("en") != name else None,
+        city=city.removeprefix(BASE) if city else None,
+        country=country.removeprefix(BASE) if country else None,
+        labels=tuple(labels),
+    )
+
+
+def _ancestors(parents: Mapping[str, set[str]]) -> dict[str, set[str]]:
+    """Every class above each class (the transitive closure of ``rdfs:subClassOf``)."""
+    above: dict[str, set[str]] = {}
+
+    def up(cls: str, seen: frozenset[str] = frozenset()) -> set[str]:
+        if cls not in above:
+            found = set()
+            for parent in parents.get(cls, ()):
+                if parent not in seen:
+                    found |= {parent} | up(parent, seen | {cls})
+            above[cls] = found
+        return above[cls]
+
+    for cls in list(parents):
+        up(cls)
+    return above
+
+
+def _hit(entity: IndexedEntity, label: Label, score: float, coverage: float, exact: int) -> SearchHit:
+    return SearchHit(
+        id=entity.id, iri=entity.iri, name=entity.name, name_en=entity.name_en, type=entity.type,
+        city=entity.city, country=entity.country, label=label.text, property=label.property,
+        score=round(float(score), 1), coverage=round(coverage, 3), exact=exact,
+    )
+
+
+# --------------------------------------------------------------------------- per-build caching
+
+T = TypeVar("T")
+_cache: weakref.WeakKeyDictionary[GraphStore, dict[str, tuple[Hashable, Any]]] = weakref.WeakKeyDictionary()
+_cache_lock = threading.Lock()
+
+
+def served_build(store: GraphStore) -> Hashable:
+    """What identifies the graph being served: the build directory on disk, the generation of a
+    store in memory, the build activity of a remote server."""
+    if isinstance(store, EmbeddedStore):
+        return str(store.current_build())
+    if isinstance(store, MemoryStore):
+        return store.generation
+    rows = store.select(get_query("served_build").text)
+    return tuple(sorted((r["build"].value, r["endedAt"].value) for r in rows if "endedAt" in r))
+
+
+def per_build(store: GraphStore, name: str, factory: Callable[[GraphStore], T]) -> T:
+    """``factory(store)``, made once per served build and kept until the build changes."""
+    key = served_build(store)
+    with _cache_lock:
+        entry = _cache.get(store, {}).get(name)
+        if entry is not None and entry[0] == key:
+            return entry[1]
+        value = factory(store)
+        _cache.setdefault(store, {})[name] = (key, value)
+        return value
+
+
+def label_index(store: GraphStore) -> LabelIndex:
+    """The label index of the graph the store serves (built on first use, then cached)."""
+    return per_build(store, "label_index", LabelIndex.from_store)
+
+
+def search(
+    store: GraphStore, q: str, *, types: Collection[str] | None = None, limit: int = 10
+) -> list[SearchHit]:
+    """Autocompletion across all entities: what ``GET /search`` answers."""
+    if not q or not q.strip():
+        raise InvalidParameterError("q", q, "give a few letters of a name")
+    return label_index(store).search(q, types=types, limit=limit)

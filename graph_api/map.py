@@ -1,0 +1,66 @@
+"""GET /map: the network map, as a page (inline) or a file to download; a router handed a store."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, Response
+
+from citykg.config import Settings
+from citykg.store import GraphStore
+from visualizations.maps import FORMATS, make_map
+
+ENTITY = "an entity id (KIND/slug, e.g. project/netzerocities-pnrr) or IRI"
+RESPONSES = {
+    200: {
+        "description": "The map: an HTML page shown inline, or a PNG, SVG, GEXF or GraphML download.",
+        "content": {"text/html": {}, "image/png": {}, "image/svg+xml": {}, "application/gexf+xml": {}, "application/graphml+xml": {}},
+    },
+    400: {"description": "Unknown format, type, language or size; a radius outside 1-3; a map too large to draw."},
+    404: {"description": "An entity the graph does not know (the message names it)."},
+}
+
+
+def _filename(fmt: str, *names: Optional[str]) -> str:
+    slug = next((re.sub(r"[^a-z0-9-]+", "-", n.rstrip("/").rsplit("/", 1)[-1].lower()) for n in names if n), "all")
+    return f"citykg-map-{slug.strip('-') or 'all'}.{fmt}"
+
+
+def router(store: GraphStore, settings: Settings) -> APIRouter:
+    api = APIRouter()
+
+    @api.get("/map", responses=RESPONSES, response_class=Response)
+    def network_map(
+        project: Optional[str] = Query(None, description=f"A project: its ties and where its participants are; {ENTITY}."),
+        programme: Optional[str] = Query(None, description="A programme: what it funds and their ties."),
+        city: Optional[str] = Query(None, description="A city or district: what is there and its projects."),
+        country: Optional[str] = Query(None, description="A country: what is there and its projects."),
+        types: Optional[str] = Query(None, description="Kinds or classes to keep, comma-separated (organisation, project, University, ...)."),
+        around: Optional[str] = Query(None, description=f"Every entity within `radius` ties of this one; {ENTITY}."),
+        radius: int = Query(2, description="With `around`: 1 to 3 ties."),
+        lang: str = Query("ro", description="Labels in ro or en."),
+        fmt: str = Query("html", alias="format", description=f"One of {', '.join(FORMATS)}."),
+        title: Optional[str] = Query(None, description="Title of the map (a default names the ecosystem)."),
+        size: str = Query("degree", description="Node size by `degree` (number of ties) or `budget` (in euro)."),
+        width: int = Query(1920, description="Picture width in pixels (png, svg)."),
+        height: int = Query(1080, description="Picture height in pixels (png, svg)."),
+    ) -> Response:
+        """The network map of the filters given; several filters keep what they share. The HTML
+        page works offline (nothing loads from elsewhere) and can be embedded in an iframe."""
+        result = make_map(
+            store, fmt=fmt, project=project, programme=programme, city=city, country=country,
+            types=[types] if types else None, around=around, radius=radius, lang=lang, title=title,
+            size_by=size, width=width, height=height,
+        )
+        if fmt == "html":
+            return HTMLResponse(result.content)
+        filename = _filename(fmt, project, programme, city, country, around)
+        return Response(
+            result.content,
+            media_type=result.media_type,
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+
+    return api

@@ -1,0 +1,138 @@
+"""Search by name on the real build: Romanian spelling variants, inflection, typos, prefixes,
+and resolving filter values (id, IRI, name) to one entity."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+from citykg import entity_search
+from citykg.entity_search import MAX_QUERY_CHARS, LabelIndex, label_index, search
+from citykg.errors import InvalidParameterError
+
+
+@pytest.fixture(scope="module")
+def index(built_store) -> LabelIndex:
+    return label_index(built_store)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # the issue's spelling variants
+        ("Politehnica Bucuresti", "org/upb"),
+        ("UPB", "org/upb"),
+        ("universitatea politehnica din bucurești", "org/upb"),
+        ("Timisoara", "city/timisoara"),
+        ("Timişoara", "city/timisoara"),  # s-cedilla (ş), not the comma-below ș of the name
+        ("Municipiului Cluj-Napoca", "city/cluj-napoca"),  # genitive of the alias "Municipiul Cluj-Napoca"
+        # more of the same kinds
+        ("upb", "org/upb"),
+        ("UNIVERSITATEA POLITEHNICĂ DIN BUCUREŞTI", "org/upb"),
+        ("Universității Tehnice din Cluj-Napoca", "org/utcn"),  # genitive-dative
+        ("Primăria Municipiului Timişoara", "org/primaria-timisoara"),
+        ("Primaria Sectorului 2 Bucuresti", "org/primaria-sector-2"),
+        ("Babes-Bolyai", "org/ubb"),
+        ("Romania", "country/ro"),
+        # typos
+        ("Timsoara", "city/timisoara"),
+        ("Politehnca Bucuresti", "org/upb"),
+        ("Universitatea Tehnica din Clj-Napoca", "org/utcn"),
+    ],
+)
+def test_spelling_variants_find_the_entity(index, query, expected):
+    hits = index.search(query)
+    assert hits, f"nothing found for {query!r}"
+    assert hits[0].id == expected, [(h.id, h.score) for h in hits]
+
+
+def test_case_and_diacritics_do_not_matter(index):
+    forms = ["Timișoara", "Timişoara", "timisoara", "TIMISOARA", "Timisoara"]
+    assert {index.search(form)[0].id for form in forms} == {"city/timisoara"}
+    forms = ["Brașov", "Braşov", "brasov"]
+    assert {index.search(form)[0].id for form in forms} == {"city/brasov"}
+
+
+def test_a_whole_name_ranks_above_a_longer_name_that_contains_it(index):
+    ids = [h.id for h in index.search("Municipiului Cluj-Napoca")]
+    assert ids[:2] == ["city/cluj-napoca", "org/primaria-cluj-napoca"]
+    assert [h.id for h in index.search("Timisoara")][0] == "city/timisoara"
+
+
+def test_the_last_word_may_be_unfinished(index):
+    assert index.search("Timi")[0].id == "city/timisoara"
+    assert index.search("Politehn")[0].id == "org/upb"
+    assert index.search("Universitatea Babe")[0].id == "org/ubb"
+
+
+def test_types_restrict_the_hits(index):
+    organisations = {h.id for h in index.search("Cluj", types={"Organisation"}, limit=None)}
+    assert {"org/utcn", "org/primaria-cluj-napoca", "org/zona-metropolitana-cluj"} <= organisations
+    assert "city/cluj-napoca" not in organisations
+    assert {h.id for h in index.search("Cluj", types={"City"}, limit=None)} == {"city/cluj-napoca"}
+
+
+def test_an_id_finds_its_entity_first(index):
+    assert index.search("org/utcn")[0].id == "org/utcn"
+
+
+def test_nothing_and_markup_find_nothing(index):
+    assert index.search("") == []
+    assert index.search("   ") == []
+    assert index.search("<script>alert(1)</script>") == []
+    assert index.search("Atlantis Xyzzy") == []
+
+
+def test_a_very_long_query_is_refused_naming_the_parameter(index, built_store):
+    with pytest.raises(InvalidParameterError) as raised:
+        index.search("x" * 10_000)
+    assert raised.value.parameter == "q"
+    with pytest.raises(InvalidParameterError) as raised:
+        search(built_store, "")
+    assert raised.value.parameter == "q"
+    assert len(index.search("a" * MAX_QUERY_CHARS)) == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "types", "expected"),
+    [
+        ("org/utcn", None, "org/utcn"),
+        ("https://w3id.org/citykg/org/utcn", None, "org/utcn"),
+        ("UTCN", None, "org/utcn"),
+        ("RO", {"Country"}, "country/ro"),
+        ("România", {"Country"}, "country/ro"),
+        ("URBACT", {"Programme"}, "programme/urbact"),
+        ("Horizon 2020", {"Programme"}, "programme/horizon-2020"),
+        ("NetZeRoCities", {"Project"}, "project/netzerocities-pnrr"),  # as written: the PNRR project
+        ("NetZeroCities", {"Project"}, "project/netzerocities-h2020"),
+        ("Primăria Cluj-Napoca", {"Organisation", "City"}, "org/primaria-cluj-napoca"),
+    ],
+)
+def test_resolve_a_filter_value(index, value, types, expected):
+    assert index.resolve(value, parameter="x", types=types).id == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "types", "words"),
+    [
+        ("Atlantis", {"Country"}, "no country is called 'Atlantis'"),
+        ("country/atlantis", {"Country"}, "no country with the id"),
+        ("org/utcn", {"Country"}, "org/utcn is a University, not a country"),
+        ("netzerocities", {"Project"}, "project/netzerocities-h2020"),  # two projects, once folded
+        ("", {"Country"}, "give a country"),
+    ],
+)
+def test_resolve_refuses_naming_the_parameter(index, value, types, words):
+    with pytest.raises(InvalidParameterError) as raised:
+        index.resolve(value, parameter="country", types=types, what="country" if "Country" in types else "project")
+    assert raised.value.parameter == "country"
+    assert words in str(raised.value)
+
+
+def test_the_index_is_kept_per_build(built_store):
+    assert label_index(built_store) is label_index(built_store)
+
+
+def test_the_docstring_example_runs():
+    assert doctest.testmod(entity_search).failed == 0

@@ -1,0 +1,127 @@
+"""The map in a real browser: headless Debian Chromium through Playwright, the server on loopback.
+
+The page must load with no request to any host but the server, draw its canvas, list every kind
+of entity on the map in its legend, and find an entity. A screenshot goes to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import numpy as np
+import pytest
+from matplotlib import image
+
+from citykg.config import PROJECT_ROOT
+from tests.helpers import free_port, wait_until_up
+from visualizations.network import load_network
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+BUSIEST_PROJECT = """
+PREFIX ckg: <https://w3id.org/citykg/ontology#>
+SELECT ?project (COUNT(?who) AS ?n) WHERE { ?project ckg:coordinator|ckg:leadPartner|ckg:partner ?who . }
+GROUP BY ?project ORDER BY DESC(?n) ?project LIMIT 1
+"""
+
+
+@pytest.fixture(scope="module")
+def server(built_settings, built_store):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "graph_api.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port)],
+        env={**os.environ, "CITYKG_STORE": str(built_settings.store)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/health", process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def project(built_store) -> str:
+    return built_store.select(BUSIEST_PROJECT)[0]["project"].value
+
+
+@pytest.mark.parametrize("name, params", [("project", {"lang": "en"}), ("whole-graph", {"lang": "ro"})])
+def test_the_map_page_works_offline_in_chromium(server, browser, built_store, project, name, params):
+    if name == "project":
+        params = {**params, "project": project}
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    response = page.goto(f"{server}/map?{query}")
+    assert response.status == 200
+    page.wait_for_function("window.citykgMap && window.citykgMap.stabilised", timeout=60_000)
+
+    assert errors == []
+    own = urlsplit(server).netloc
+    assert requests and all(urlsplit(url).netloc == own for url in requests), requests
+
+    drawn = page.evaluate(
+        """() => {
+            const canvas = document.querySelector('#map canvas');
+            const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+            let painted = 0;
+            for (let i = 3; i < pixels.length; i += 4) { if (pixels[i] > 0) painted++; }
+            return {width: canvas.width, height: canvas.height, painted};
+        }"""
+    )
+    assert drawn["width"] > 800 and drawn["painted"] > 1000, drawn
+
+    graph = load_network(built_store, project=params.get("project"), lang=params["lang"])
+    kinds = {data["kind"] for _, data in graph.nodes(data=True)}
+    legend = page.eval_on_selector_all("#legend li", "items => items.map(i => i.dataset.kind)")
+    assert set(legend) == kinds and len(legend) == len(kinds)
+
+    some = sorted(graph.nodes[n]["name"] for n in graph)[0]
+    page.fill("#find", some)
+    page.press("#find", "Enter")
+    assert page.evaluate("window.citykgMap.network.getSelectedNodes().length") >= 1
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"map-{name}.png"))
+    page.close()
+
+
+def test_the_png_export_has_the_size_asked_and_is_not_blank(server, project):
+    import httpx
+
+    response = httpx.get(f"{server}/map", params={"project": project, "format": "png"}, timeout=120)
+    assert response.status_code == 200
+    picture = image.imread(io.BytesIO(response.content), format="png")
+    assert picture.shape[:2] == (1080, 1920)
+    rgb = (picture[:, :, :3] * 255).round()
+    assert (rgb < 250).any(axis=2).mean() > 0.005
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "map-project-export.png").write_bytes(response.content)

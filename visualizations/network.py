@@ -1,0 +1,391 @@
+"""The network behind every map: entities and their ties, as a networkx graph.
+
+``build_network(rows)`` is pure: it turns the rows of the ``map_network`` query (one fact per row,
+as plain strings) into a ``MultiDiGraph``, so it can be tested with rows written by hand.
+``load_network(store, ...)`` is the thin part that runs the named queries, with every filter bound
+as a value and evaluated by the store (at CORDIS scale only the neighbourhood asked for is read).
+
+Nodes are entity IRIs with ``kind`` (city, organisation, project, ...), ``type`` (the class,
+e.g. ``University``), ``label`` (short, for the map), ``name`` (full, in the map's language),
+``name_ro``/``name_en``, ``acronym``, ``budget_eur``, ``facts`` and ``sources``. Edges are keyed by
+relation (``partner``, ``fundedBy``, ...) with ``family`` (role, funding, call, location,
+membership, organisation, other), ``label`` and ``sources``.
+
+>>> rows = [
+...     {"node": "https://w3id.org/citykg/project/p", "type": "https://w3id.org/citykg/ontology#Project", "label": "P", "labelLang": "ro"},
+...     {"node": "https://w3id.org/citykg/org/o", "type": "https://w3id.org/citykg/ontology#University", "label": "O", "labelLang": "ro"},
+...     {"node": "https://w3id.org/citykg/project/p", "type": "https://w3id.org/citykg/ontology#Project",
+...      "relation": "https://w3id.org/citykg/ontology#coordinator", "target": "https://w3id.org/citykg/org/o"},
+... ]
+>>> graph = build_network(rows)
+>>> sorted(graph.edges(keys=True))
+[('https://w3id.org/citykg/project/p', 'https://w3id.org/citykg/org/o', 'coordinator')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+
+from citykg.errors import NotFoundError, QueryError
+from citykg.namespaces import BASE
+from citykg.queries import get_query
+from citykg.store import GraphStore
+from visualizations import style
+
+CKG = BASE + "ontology#"
+ONTOLOGY_IRI = BASE + "ontology"
+DOC_PREFIX = BASE + "doc/"
+
+KIND_OF_TYPE: dict[str, str] = {
+    "City": "city",
+    "CityDistrict": "district",
+    "Country": "country",
+    **{
+        name: "organisation"
+        for name in (
+            "Organisation", "University", "ResearchInstitute", "Company", "PublicAuthority",
+            "Ministry", "CityHall", "Agency", "NGO", "Association", "Cluster", "ProfessionalBody",
+        )
+    },
+    "Project": "project",
+    "Network": "project",
+    "Programme": "programme",
+    "Call": "call",
+    "Event": "event",
+    "Initiative": "initiative",
+    "Mission": "initiative",
+    "Hub": "initiative",
+}
+KINDS = tuple(style.KIND_STYLES)
+#: Classes that have subclasses among KIND_OF_TYPE rank below them: a node typed University and
+#: Organisation is a University.
+TYPE_RANK = {"Organisation": 0, "PublicAuthority": 1, "Project": 0, "Initiative": 0}
+
+#: The ties a map draws, by family (roles, funding, calls, location, membership, ...).
+EDGE_FAMILIES: dict[str, str] = {
+    "coordinator": "role", "leadPartner": "role", "partner": "role",
+    "fundedBy": "funding",
+    "fundedUnderCall": "call", "partOfProgramme": "call",
+    "city": "location", "country": "location", "location": "location", "pilotArea": "location",
+    "coreCountry": "location", "supportingCountry": "location", "governs": "location",
+    "memberOf": "membership", "selectedCity": "membership", "candidateCity": "membership",
+    "subOrganisationOf": "membership", "partOf": "membership",
+    "managedBy": "organisation", "launchedBy": "organisation", "hostedBy": "organisation",
+    "establishedBy": "organisation", "organisedBy": "organisation",
+    "basedOn": "other", "relatedTo": "other",
+}
+ROLES = ("coordinator", "leadPartner", "partner")
+DATE_FACTS = ("startDate", "endDate", "signedDate", "openingDate", "deadline", "foundingDate")
+AMOUNT_FACTS = ("budget", "funding")
+VALUE_FACTS = (*AMOUNT_FACTS, *DATE_FACTS, "grantAgreement")
+
+#: How each filter of ``load_network`` is checked: the kinds its entity may be.
+FILTER_KINDS = {
+    "project": {"project"},
+    "programme": {"programme"},
+    "city": {"city", "district"},
+    "country": {"country"},
+}
+MAX_RADIUS = 3
+
+
+def local_name(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rsplit("/", 1)[-1]
+
+
+def source_text(document: str | None, first: Any = None, last: Any = None) -> str | None:
+    """``(…/doc/000_2d25…, 9, 11)`` -> ``000:9-11``: the knowledge base's way of citing lines."""
+    if not document:
+        return None
+    key = document[len(DOC_PREFIX):] if document.startswith(DOC_PREFIX) else local_name(document)
+    short = re.fullmatch(r"(\d+)_[0-9a-f]{8,}", key)  # 000_2d257a1268e77571 -> 000, the key the KB cites
+    key = short.group(1) if short else key
+    if first in (None, ""):
+        return key
+    return f"{key}:{first}" if last in (None, "", first) or str(last) == str(first) else f"{key}:{first}-{last}"
+
+
+def _sort_sources(sources: Iterable[str]) -> list[str]:
+    def key(source: str) -> tuple:
+        document, _, lines = source.partition(":")
+        numbers = [int(n) for n in re.findall(r"\d+", lines)] or [0]
+        return (document, numbers)
+
+    return sorted(set(sources), key=key)
+
+
+def _amount(value: Any) -> float | None:
+    try:
+        return float(Decimal(str(value)))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+
+
+def build_network(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    vocabulary: Mapping[str, Mapping[str, str]] | None = None,
+    lang: str = "ro",
+    focus: Iterable[str] = (),
+) -> nx.MultiDiGraph:
+    """Assemble the rows of ``map_network`` into a graph (pure: no store, no I/O).
+
+    ``vocabulary`` maps class and property IRIs to their labels per language (the
+    ``map_vocabulary`` query); without it, local names are used. Ties to entities that are not
+    among the rows' nodes are left out, so the graph is the one the rows' entities induce.
+    """
+    style.check_lang(lang)
+    vocabulary = vocabulary or {}
+
+    def term_label(iri: str) -> str:
+        labels = vocabulary.get(iri) or {}
+        return labels.get(lang) or labels.get("ro") or labels.get("en") or local_name(iri)
+
+    types: dict[str, str] = {}
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    acronyms: dict[str, str] = {}
+    ties: set[tuple[str, str, str]] = set()
+    values: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
+    evidence: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    mentions: dict[str, set[str]] = defaultdict(set)
+
+    for row in rows:
+        node, type_ = row.get("node"), row.get("type")
+        if not node or not type_ or local_name(type_) not in KIND_OF_TYPE:
+            continue
+        name = local_name(type_)
+        if TYPE_RANK.get(name, 2) > TYPE_RANK.get(types.get(node, ""), -1):
+            types[node] = name  # the most specific class (a store may also hold the superclasses)
+        if row.get("label"):
+            labels[node].setdefault(row.get("labelLang") or "ro", str(row["label"]))
+        if row.get("acronym"):
+            acronyms.setdefault(node, str(row["acronym"]))
+        relation, target = row.get("relation"), row.get("target")
+        source = source_text(row.get("document"), row.get("lineStart"), row.get("lineEnd"))
+        if row.get("evidence"):
+            if relation and target is not None and source:
+                evidence[(node, local_name(relation), str(target))].add(source)
+            continue
+        if row.get("mention"):
+            if source:
+                mentions[node].add(source)
+            continue
+        if not relation or target is None:
+            continue
+        name = local_name(relation)
+        if name in EDGE_FAMILIES:
+            ties.add((node, name, str(target)))
+        elif name in VALUE_FACTS:
+            values[node][(name, str(target))] = {
+                "relation": relation,
+                "amount": _amount(row.get("amount")),
+                "currency": row.get("currency"),
+            }
+
+    graph = nx.MultiDiGraph(lang=lang)
+    focus = [f for f in focus if f in types]
+    for node, type_name in types.items():
+        names = labels.get(node, {})
+        name = names.get(lang) or names.get("ro") or names.get("en") or local_name(node)
+        acronym = acronyms.get(node)
+        data: dict[str, Any] = {
+            "iri": node,
+            "kind": KIND_OF_TYPE[type_name],
+            "type": type_name,
+            "type_label": term_label(CKG + type_name),
+            "name": name,
+            "label": style.short_label(acronym if acronym and len(acronym) < len(name) else name),
+            "focus": node in focus,
+        }
+        for lang_ in style.LANGS:
+            if names.get(lang_):
+                data[f"name_{lang_}"] = names[lang_]
+        if acronym:
+            data["acronym"] = acronym
+        facts, budgets = [], []
+        for (relation, value), detail in sorted(values[node].items(), key=lambda kv: (VALUE_FACTS.index(kv[0][0]), kv[0][1])):
+            sources = _sort_sources(evidence.get((node, relation, value), ()))
+            if relation in AMOUNT_FACTS:
+                if detail["amount"] is None or not detail["currency"]:
+                    continue
+                shown = style.format_amount(detail["amount"], detail["currency"])
+                if relation == "budget" and detail["currency"] == "EUR":
+                    budgets.append(detail["amount"])
+            else:
+                shown = value
+            facts.append({"label": term_label(detail["relation"]), "value": shown, "sources": sources})
+        if facts:
+            data["facts"] = facts
+        if budgets:
+            data["budget_eur"] = max(budgets)
+        if mentions.get(node):
+            data["sources"] = _sort_sources(mentions[node])
+        graph.add_node(node, **data)
+
+    for node, relation, target in sorted(ties):
+        if target not in types or target == node:
+            continue
+        graph.add_edge(
+            node,
+            target,
+            key=relation,
+            relation=relation,
+            family=EDGE_FAMILIES[relation],
+            label=term_label(CKG + relation),
+            role=relation in ROLES,
+            sources=_sort_sources(evidence.get((node, relation, target), ())),
+        )
+    graph.graph["focus"] = focus
+    if graph.number_of_nodes() == 0:
+        graph.graph["message"] = style.text(lang, "empty")
+    elif graph.number_of_edges() == 0:
+        graph.graph["message"] = style.text(lang, "no_ties")
+    return graph
+
+
+# --- the store -----------------------------------------------------------------------------------
+
+
+class MapTooLargeError(QueryError):
+    """A map with more entities than can be drawn readably (the API answers 400)."""
+
+
+def _plain_rows(result: ox.QuerySolutions) -> Iterator[dict[str, Any]]:
+    """Query solutions as dicts of plain values; a language tag goes in ``NAMELang``."""
+    names = [v.value for v in result.variables]
+    for solution in result:
+        row: dict[str, Any] = {}
+        for name in names:
+            term = solution[name]
+            if term is None:
+                continue
+            row[name] = term.value
+            if isinstance(term, ox.Literal) and term.language:
+                row[name + "Lang"] = term.language
+        yield row
+
+
+def load_vocabulary(store: GraphStore) -> dict[str, dict[str, str]]:
+    """Labels of the ontology's classes and properties: IRI -> {language: label}."""
+    query = get_query("map_vocabulary")
+    vocabulary: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in _plain_rows(store.query(query.text, bindings=query.bindings({}))):
+        vocabulary[row["term"]].setdefault(row.get("labelLang", "en"), row["label"])
+    return dict(vocabulary)
+
+
+def type_names(types: Iterable[str] | None) -> list[str] | None:
+    """Kinds (``organisation``) and classes (``University``) -> class names; unknown names refused."""
+    if not types:
+        return None
+    by_lower = {name.lower(): name for name in KIND_OF_TYPE}
+    names: list[str] = []
+    for item in types:
+        for part in re.split(r"[,\s]+", str(item).strip()):
+            if not part:
+                continue
+            if part.lower() in KINDS:
+                names += [t for t, kind in KIND_OF_TYPE.items() if kind == part.lower()]
+            elif part.lower() in by_lower:
+                names.append(by_lower[part.lower()])
+            else:
+                raise QueryError(
+                    f"unknown entity type {part!r}; one of the kinds {', '.join(KINDS)} "
+                    f"or the types {', '.join(sorted(KIND_OF_TYPE))}"
+                )
+    return sorted(set(names))
+
+
+def _scope_rows(
+    store: GraphStore, focus: str, radius: int, types: list[str] | None, max_nodes: int | None
+) -> list[dict[str, Any]]:
+    """The rows of one focus; stops reading (and refuses) once more than ``max_nodes`` entities came."""
+    query = get_query("map_network")
+    bindings = query.bindings(
+        {"focus": focus, "radius": radius, "types": f" {' '.join(types)} " if types else "*"}
+    )
+    rows: list[dict[str, Any]] = []
+    nodes: set[str] = set()
+    for row in _plain_rows(store.query(query.text, bindings=bindings)):
+        nodes.add(row["node"])
+        if max_nodes is not None and len(nodes) > max_nodes:
+            raise MapTooLargeError(
+                f"the map has more than {max_nodes} entities, too many to draw readably; "
+                "narrow it with --project, --programme, --city, --country, --types or "
+                "--around ENTITY --radius 1 (or export it as gexf or graphml for Gephi)"
+            )
+        rows.append(row)
+    return rows
+
+
+def load_network(
+    store: GraphStore,
+    *,
+    project: str | None = None,
+    programme: str | None = None,
+    city: str | None = None,
+    country: str | None = None,
+    types: Iterable[str] | None = None,
+    around: str | None = None,
+    radius: int = 2,
+    lang: str = "ro",
+    max_nodes: int | None = None,
+) -> nx.MultiDiGraph:
+    """The map's network from the store, with every filter evaluated by the store.
+
+    Each given filter selects a scope (see ``queries/map_network.rq``): a project, a programme, a
+    city or a country by its kind; ``around`` every entity within ``radius`` ties. Several filters
+    keep what all their scopes share, plus the filtered entities themselves. ``types`` keeps only
+    entities of these kinds or classes. No filter at all: the whole graph. An entity the graph
+    does not know raises NotFoundError naming it; more than ``max_nodes`` entities raises
+    MapTooLargeError.
+    """
+    style.check_lang(lang)
+    names = type_names(types)
+    scopes: list[tuple[str, str, int]] = [
+        (flag, value, 0)
+        for flag, value in (("project", project), ("programme", programme), ("city", city), ("country", country))
+        if value
+    ]
+    if around:
+        if not 1 <= int(radius) <= MAX_RADIUS:
+            raise QueryError(f"radius must be between 1 and {MAX_RADIUS}, got {radius}")
+        scopes.append(("around", around, int(radius)))
+    if not scopes:
+        scopes = [("all", ONTOLOGY_IRI, 0)]
+    single = len(scopes) == 1
+    results: list[list[dict[str, Any]]] = []
+    focus: list[str] = []
+    resolved: dict[str, str] = {}
+    for flag, value, scope_radius in scopes:
+        rows = _scope_rows(store, value, scope_radius, names, max_nodes if single else None)
+        if not rows:
+            raise NotFoundError(f"no entity {value!r} in the graph")
+        iri = rows[0]["focus"]
+        if flag in FILTER_KINDS:
+            kind = next((KIND_OF_TYPE.get(local_name(r["type"])) for r in rows if r["node"] == iri), None)
+            if kind not in FILTER_KINDS[flag]:
+                raise QueryError(f"{value!r} is not a {flag} but a {kind or 'thing without a type'}")
+        if flag != "all":
+            focus.append(iri)
+            resolved[flag] = iri
+        results.append(rows)
+    keep = set.intersection(*({row["node"] for row in rows} for rows in results)) | set(focus)
+    if max_nodes is not None and len(keep) > max_nodes:
+        raise MapTooLargeError(
+            f"the map has {len(keep)} entities, more than the {max_nodes} that can be drawn readably; "
+            "narrow it with more filters or export it as gexf or graphml"
+        )
+    rows = [row for result in results for row in result if row["node"] in keep]
+    graph = build_network(rows, vocabulary=load_vocabulary(store), lang=lang, focus=focus)
+    graph.graph["filters"] = {
+        **resolved, "radius": int(radius) if around else None, "types": names,
+    }
+    return graph
