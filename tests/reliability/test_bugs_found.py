@@ -5,7 +5,6 @@ The entity page once always said the map service was missing: it looked for a ro
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 
 from citykg.config import Settings
