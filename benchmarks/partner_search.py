@@ -5,6 +5,7 @@ A benchmark, not a test: it prints figures, it asserts nothing. ::
     .venv/bin/python benchmarks/partner_search.py                 # builds ../shared/sources into a temporary store
     .venv/bin/python benchmarks/partner_search.py --store var/store
     .venv/bin/python benchmarks/partner_search.py --cordis-scale  # also a synthetic graph of CORDIS size
+    .venv/bin/python benchmarks/partner_search.py --cordis-scale --synthetic-dir /tmp/cordis  # keep it, reuse it
 
 For each graph it prints the one-off cost of the per-build caches (the label index, the
 partnership network), then p50 / p95 / max over ``--repeat`` runs of each representative search,
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import platform
 import random
@@ -257,6 +259,8 @@ def main() -> None:
     parser.add_argument("--cordis-scale", action="store_true", help="also a synthetic graph of CORDIS size")
     parser.add_argument("--organisations", type=int, default=72_000)
     parser.add_argument("--projects", type=int, default=80_000)
+    parser.add_argument("--synthetic-dir", type=Path,
+                        help="keep the synthetic graph here, and reuse it when it is already there")
     args = parser.parse_args()
     print("machine:", machine())
     with tempfile.TemporaryDirectory(prefix="citykg-bench-") as tmp:
@@ -269,16 +273,23 @@ def main() -> None:
             store = EmbeddedStore(settings.store)
         run(store, "the build of the documents", SEARCHES, PARTNER_SEARCHES, PAGES, args.repeat)
         if args.cordis_scale:
-            data = Path(tmp) / "synthetic.nq"
-            start = time.perf_counter()
-            queries = synthetic_graph(data, args.organisations, args.projects)
-            written = time.perf_counter()
-            big = EmbeddedStore(Path(tmp) / "synthetic-store")
-            big.publish([data])
-            loaded = time.perf_counter()
-            triples = sum(1 for _ in open(data, encoding="utf-8"))
-            print(f"\nsynthetic graph: {args.organisations} organisations, {args.projects} projects, {triples} quads; "
-                  f"written in {written - start:.0f} s, loaded in {loaded - written:.0f} s")
+            folder = args.synthetic_dir or Path(tmp) / "synthetic"
+            folder.mkdir(parents=True, exist_ok=True)
+            data, queries_file = folder / "synthetic.nq", folder / "queries.json"
+            big = EmbeddedStore(folder / "store")
+            if big.current_build() is None or not queries_file.is_file():
+                start = time.perf_counter()
+                queries = synthetic_graph(data, args.organisations, args.projects)
+                written = time.perf_counter()
+                big.publish([data])
+                loaded = time.perf_counter()
+                queries_file.write_text(json.dumps(queries), encoding="utf-8")
+                triples = sum(1 for _ in open(data, encoding="utf-8"))
+                print(f"\nsynthetic graph: {args.organisations} organisations, {args.projects} projects, {triples} quads; "
+                      f"written in {written - start:.0f} s, loaded in {loaded - written:.0f} s")
+            else:
+                queries = json.loads(queries_file.read_text(encoding="utf-8"))
+                print(f"\nsynthetic graph: reused from {folder}")
             run(big, "CORDIS-size synthetic graph", queries["searches"], queries["partners"], queries["pages"],
                 max(5, args.repeat // 3))
 

@@ -566,7 +566,16 @@ def run_search(store: GraphStore, filters: Filters, *, index: LabelIndex | None 
         matched = {}
         for tier in network.closeness_tiers(filters.near.iri):  # disjoint tiers, closest first
             near.update(tier)
-            matched.update(matching_participations(network, index, filters, named, set(tier)))
+            # strongest ties first, a few hundred at a time: enough results, and no one left out
+            # who could tie with the last of them, ends the search
+            order = sorted(tier, key=lambda x: -tier[x][0].strength)
+            step = 4 * filters.limit
+            for start in range(0, len(order), step):
+                matched.update(matching_participations(network, index, filters, named, set(order[start:start + step])))
+                rest = order[start + step:start + step + 1]
+                if len(matched) >= filters.limit and (not rest or tier[rest[0]][0].strength < _last_strength(
+                        matched, tier, filters.limit)):
+                    break
             if len(matched) >= filters.limit:
                 break
     elif filters == Filters(limit=filters.limit):  # no filter: the busiest participants
@@ -648,6 +657,12 @@ def matching_participations(
         if role is not None:
             found[x][p] = role
     return dict(found)
+
+
+def _last_strength(matched: dict[str, dict[str, str]], tier: dict[str, tuple[Closeness, dict]], limit: int) -> int:
+    """The weakest tie strength among the ``limit`` strongest matched participants of a tier."""
+    strengths = sorted((tier[x][0].strength for x in matched if x in tier), reverse=True)
+    return strengths[min(limit, len(strengths)) - 1] if strengths else 0
 
 
 def bind_rows(sparql: str, variables: Sequence[str], rows: Sequence[Sequence[Term]]) -> str:

@@ -7,9 +7,6 @@ of entity on the map in its legend, and find an entity. A screenshot goes to tes
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,7 +15,7 @@ import pytest
 from matplotlib import image
 
 from citykg.config import PROJECT_ROOT
-from tests.helpers import free_port, wait_until_up
+from tests.helpers import citykg_server
 from visualizations.network import load_network
 
 CHROMIUM = "/usr/bin/chromium"
@@ -36,21 +33,8 @@ GROUP BY ?project ORDER BY DESC(?n) ?project LIMIT 1
 
 @pytest.fixture(scope="module")
 def server(built_settings, built_store):
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "graph_api.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port)],
-        env={**os.environ, "CITYKG_STORE": str(built_settings.store)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base + "/health", process)
+    with citykg_server({"CITYKG_STORE": str(built_settings.store)}) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
