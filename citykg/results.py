@@ -122,7 +122,3 @@ def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
     if isinstance(term, ox.Literal):
         return term.value if not term.language else f"{term.value}@{term.language}"
     return f"_:{term.value}"
-
-
-def rows_as_json(result: ox.QuerySolutions) -> list[dict[str, str]]:
-    return json.loads(result.serialize(format=ox.QueryResultsFormat.JSON))["results"]["bindings"]
