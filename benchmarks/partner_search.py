@@ -109,7 +109,7 @@ def run(store: GraphStore, label: str, searches: list[str], partner_searches: li
         top = label_index(store).search(q, limit=1)
         print(f"     {q[:38]!r:42} {percentiles(samples)}   -> {top[0].id if top else '-'}")
     print(f"     {'all':42} {percentiles(all_search)}")
-    print("   partner search (GET /partners, limit 50)")
+    print("   partner search (GET /partners, default limit)")
     for filters in partner_searches:
         samples = [timed(lambda: partner_search(store, **filters)) for _ in range(repeat)]
         all_partner += samples

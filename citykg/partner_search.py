@@ -65,11 +65,16 @@ PARTICIPANT_TYPES = (
 ROLES = ("coordinator", "lead-partner", "partner")
 _ROLE_ALIASES = {"coordonator": "coordinator", "partener-lider": "lead-partner", "lider": "lead-partner",
                  "lead": "lead-partner", "partener": "partner"}
-DEFAULT_LIMIT = 50
+#: A page of results: each is explained with document lines fetched from the store, so a page
+#: costs about a millisecond a result on a graph of CORDIS size; ``limit`` asks for more.
+DEFAULT_LIMIT = 20
 MAX_LIMIT = 500
 REASONS_PER_KIND = 3
 #: Projects listed per result (the matching ones first); ``projects_total`` counts them all.
-PROJECTS_PER_RESULT = 20
+PROJECTS_PER_RESULT = 10
+#: A filter's projects are where a search starts when they are at most this many (a project, a
+#: call, a small programme); beyond, it starts from the participants, busiest first.
+PROJECT_START_MAX = 2_000
 CLOSENESS = {1: "shared project", 2: "shared partner", 3: "same city", 4: "shared programme"}
 _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -368,11 +373,28 @@ class PartnerNetwork:
         # plain dicts from here on: a lookup must never add an entry to a shared cache
         self.roles, self.places, self.located, self.dates = (
             dict(self.roles), dict(self.places), dict(self.located), dict(self.dates))
-        self.participants = {p for p, _ in self.roles}
+        #: participant -> {project: its first (strongest) role}: what a search without project
+        #: filters matches, read as it is (never copied, never changed)
+        self.first_roles: dict[str, dict[str, str]] = defaultdict(dict)
+        #: participant -> the projects it coordinates or leads: what a search for those roles reads
+        self.led: dict[str, list[str]] = defaultdict(list)
+        for (x, project), roles in self.roles.items():
+            self.first_roles[x][project] = roles[0]
+            if roles[0] != "partner":
+                self.led[x].append(project)
+        self.first_roles, self.led = dict(self.first_roles), dict(self.led)
+        #: project -> its dates as (is an end, ISO text up to the day), for the period filter
+        self.spans: dict[str, tuple[tuple[bool, str], ...]] = {
+            project: tuple((relation == "endDate", value.value[:10]) for relation, value in dates)
+            for project, dates in self.dates.items()
+        }
+        self.participants = set(self.first_roles)
         self._programmes: dict[str, dict[str, list[str]]] = {}
         self._parents: dict[str, set[str]] = {}
         self._programme_projects: dict[str, set[str]] = {}
         self._busiest: list[str] | None = None
+        self._leading: list[str] | None = None
+        self._project_order: dict[str, int] | None = None
 
     @classmethod
     def from_store(cls, store: GraphStore) -> PartnerNetwork:
@@ -430,16 +452,16 @@ class PartnerNetwork:
         """Whether a project's known dates overlap [start, end], at the precision of each date
         (a year or a month covers all its days); signing counts as starting; a project without
         dates is not known to be active."""
-        dates = self.dates.get(project)
-        if not dates:
+        span = self.spans.get(project)
+        if not span:
             return False
         low = start.isoformat() if start else None
         high = end.isoformat() if end else None
-        for relation, value in dates:
-            text = value.value[:10]
-            if relation == "endDate" and low and text < low[: len(text)]:
-                return False
-            if relation in ("startDate", "signedDate") and high and text > high[: len(text)]:
+        for is_end, text in span:
+            if is_end:
+                if low and text < low[: len(text)]:
+                    return False
+            elif high and text > high[: len(text)]:
                 return False
         return True
 
@@ -464,10 +486,15 @@ class PartnerNetwork:
         sources = [a for a in anchors if a in self.participants]
         anchor_projects = {p for a in sources for p in self.graph[a]}
         seen = set(anchors)
-        tier: dict[str, tuple[Closeness, dict[str, Any]]] = {}
-        for node in sorted({m for p in anchor_projects for m in self.graph[p]} - seen):
-            shared = sorted(self.projects_of(node) & anchor_projects)
-            tier[node] = (Closeness(1, CLOSENESS[1], len(shared)), {"projects": shared})
+        shared_projects: dict[str, list[str]] = defaultdict(list)
+        for project in sorted(anchor_projects):
+            for node in self.graph[project]:
+                if node not in seen:
+                    shared_projects[node].append(project)
+        tier: dict[str, tuple[Closeness, dict[str, Any]]] = {
+            node: (Closeness(1, CLOSENESS[1], len(shared)), {"projects": shared})
+            for node, shared in sorted(shared_projects.items())
+        }
         seen |= set(tier)
         yield tier
         middles: dict[str, set[str]] = defaultdict(set)  # the tier-1 partners each node shares a project with
@@ -501,16 +528,32 @@ class PartnerNetwork:
         """Every participant, most projects first (then most coordinator and lead-partner roles,
         then name): the ranking of a search without filters, kept per build."""
         if self._busiest is None:
-            lead: dict[str, int] = defaultdict(int)
-            for (x, _), roles in self.roles.items():
-                lead[x] += roles[0] != "partner"
 
             def key(x: str) -> tuple:
                 entity = index.get(x)
-                return (-self.graph.degree(x), -lead[x], (entity.name if entity else x).casefold(), x)
+                return (-len(self.first_roles[x]), -len(self.led.get(x, ())), (entity.name if entity else x).casefold(), x)
 
             self._busiest = sorted(self.participants, key=key)
         return self._busiest
+
+    def leading(self) -> list[str]:
+        """Every participant, most coordinator and lead-partner roles first, kept per build."""
+        if self._leading is None:
+            self._leading = sorted(self.participants, key=lambda x: (-len(self.led.get(x, ())), x))
+        return self._leading
+
+    def project_order(self, index: LabelIndex) -> dict[str, int]:
+        """Project -> its place in name order: a result lists its projects by name, and a
+        participant in thousands of projects must not make every search read their names."""
+        if self._project_order is None:
+            projects = {p for first in self.first_roles.values() for p in first}
+
+            def key(p: str) -> tuple[str, str]:
+                entity = index.get(p)
+                return ((entity.name if entity else p).casefold(), p)
+
+            self._project_order = {p: n for n, p in enumerate(sorted(projects, key=key))}
+        return self._project_order
 
 
 def partner_network(store: GraphStore) -> PartnerNetwork:
@@ -578,14 +621,11 @@ def run_search(store: GraphStore, filters: Filters, *, index: LabelIndex | None 
                     break
             if len(matched) >= filters.limit:
                 break
-    elif filters == Filters(limit=filters.limit):  # no filter: the busiest participants
-        top = set(network.busiest(index)[: filters.limit])
-        matched = matching_participations(network, index, filters, top)
     else:
         matched = matching_participations(network, index, filters, named)
-    ranked = sorted(matched, key=lambda p: _rank(p, matched[p], text_hits, near, index))
+    ranked = heapq.nsmallest(filters.limit, matched, key=lambda p: _rank(p, matched[p], text_hits, near, index))
     builder = _ResultBuilder(index, network, filters)
-    drafts = [builder.draft(p, matched[p], text_hits.get(p), near.get(p)) for p in ranked[: filters.limit]]
+    drafts = [builder.draft(p, matched[p], text_hits.get(p), near.get(p)) for p in ranked]
     sources = statement_sources(store, builder.evidence_keys)
     money = allocations(store, {(d.participant, BASE + r.project.id, r.role) for d in drafts for r in d.projects})
     return [builder.finish(draft, sources, money) for draft in drafts]
@@ -600,9 +640,12 @@ def matching_participations(
 ) -> dict[str, dict[str, str]]:
     """participant -> {project: role} of the participations that pass every filter.
 
-    Starts from the smallest set a filter gives (participants named by text or near, the
-    project, the call's or the programme's projects, the city's participants) and checks the
-    other filters on each participation it reaches.
+    Starts from the smallest set a filter gives (participants named by text or near, the city's
+    participants, the project, a call's or a small programme's projects) and checks the other
+    filters on each participation it reaches. Without such a set (a country, a type, a broad
+    programme, a role, a period), participants are read busiest first and the reading stops
+    once no one left can outrank the ``limit`` best found, since nobody matches more projects
+    than they take part in: ranked by matching projects, the first results come from the top.
     """
     participant_sets = [s for s in (named, near) if s is not None]
     if filters.city:
@@ -616,47 +659,71 @@ def matching_participations(
         project_sets.append(network.projects_funded_by(filters.programme.iri))
     participants = set.intersection(*participant_sets) if participant_sets else None
     projects = set.intersection(*project_sets) if project_sets else None
-
-    def participant_ok(x: str) -> bool:
-        if participants is not None and x not in participants:
-            return False
-        if filters.type or filters.country:
-            entity = index.get(x)
-            if entity is None:
-                return False
-            if filters.type and filters.type not in entity.types:
-                return False
-            if filters.country and entity.country != filters.country.id:
-                return False
-        return True
+    wanted = None
+    if filters.type or filters.country:
+        wanted = index.members(type=filters.type, country=filters.country.id if filters.country else None)
+    dated = filters.active_from is not None or filters.active_to is not None
+    active: dict[str, bool] = {}
 
     def project_ok(p: str) -> bool:
         if projects is not None and p not in projects:
             return False
-        if filters.active_from or filters.active_to:
-            return network.active(p, filters.active_from, filters.active_to)
+        if dated:
+            if p not in active:
+                active[p] = network.active(p, filters.active_from, filters.active_to)
+            return active[p]
         return True
 
-    if participants is not None and (projects is None or len(participants) <= len(projects)):
-        pairs = ((x, p) for x in participants for p in network.projects_of(x))
-    elif projects is not None:
-        pairs = ((x, p) for p in projects for x in network.participants_of(p))
-    elif filters.type or filters.country:
-        wanted = index.members(type=filters.type, country=filters.country.id if filters.country else None)
-        pairs = ((x, p) for x in wanted & network.participants for p in network.projects_of(x))
+    def role_of(x: str, p: str) -> str | None:
+        return next((r for r in network.roles[(x, p)] if filters.role in (None, r)), None)
+
+    def matches(x: str) -> dict[str, str]:
+        everything = network.first_roles.get(x, {})
+        if projects is None and not dated and filters.role is None:
+            return everything
+        found = {}
+        for p in network.led.get(x, ()) if filters.role in ("coordinator", "lead-partner") else everything:
+            if project_ok(p):
+                role = role_of(x, p)
+                if role is not None:
+                    found[p] = role
+        return found
+
+    if participants is not None and (projects is None or len(participants) <= len(projects)
+                                     or len(projects) > PROJECT_START_MAX):
+        chosen = participants if wanted is None else participants & wanted
+        return {x: m for x in sorted(chosen) if (m := matches(x))}
+    if projects is not None and len(projects) <= PROJECT_START_MAX:
+        found: dict[str, dict[str, str]] = defaultdict(dict)
+        for p in projects:
+            if not project_ok(p):
+                continue
+            for x in network.participants_of(p):
+                if (participants is None or x in participants) and (wanted is None or x in wanted):
+                    role = role_of(x, p)
+                    if role is not None:
+                        found[x][p] = role
+        return dict(found)
+    # the most anyone can match: their projects, or their leading roles when only those count
+    if filters.role in ("coordinator", "lead-partner"):
+        order, most = network.leading(), lambda x: len(network.led.get(x, ()))
     else:
-        pairs = ((x, p) for x, p in network.roles)
-    found: dict[str, dict[str, str]] = defaultdict(dict)
-    checked: dict[str, bool] = {}
-    for x, p in pairs:
-        if x not in checked:
-            checked[x] = participant_ok(x)
-        if not checked[x] or not project_ok(p):
-            continue
-        role = next((r for r in network.roles[(x, p)] if filters.role in (None, r)), None)
-        if role is not None:
-            found[x][p] = role
-    return dict(found)
+        order, most = network.busiest(index), lambda x: len(network.first_roles[x])
+    if wanted is not None:
+        order = (x for x in order if x in wanted)
+    best: list[int] = []  # the `limit` largest numbers of matching projects so far (a min-heap)
+    found = {}
+    for x in order:
+        if len(best) == filters.limit and most(x) < best[0]:
+            break  # x and everyone after can match fewer projects than the last result does
+        m = matches(x)
+        if m:
+            found[x] = m
+            if len(best) < filters.limit:
+                heapq.heappush(best, len(m))
+            elif len(m) > best[0]:
+                heapq.heapreplace(best, len(m))
+    return found
 
 
 def _last_strength(matched: dict[str, dict[str, str]], tier: dict[str, tuple[Closeness, dict]], limit: int) -> int:
@@ -870,9 +937,10 @@ class _ResultBuilder:
               near: tuple[Closeness, dict[str, Any]] | None) -> _Draft:
         network = self.network
         everything = network.projects_of(x)
-        by_name = lambda p: self.name(p).casefold()  # noqa: E731
+        by_name = network.project_order(self.index).__getitem__
         first = heapq.nsmallest(PROJECTS_PER_RESULT, matched, key=by_name)  # the matching ones, by name
-        shown = first + heapq.nsmallest(PROJECTS_PER_RESULT - len(first), everything - set(matched))
+        others = everything - matched.keys() if len(matched) < len(everything) else ()
+        shown = first + heapq.nsmallest(PROJECTS_PER_RESULT - len(first), others, key=by_name)
         projects = []
         for project in shown:
             programmes = tuple(self.ref(g) for g, path in sorted(network.programmes_of(project).items()) if len(path) == 2)

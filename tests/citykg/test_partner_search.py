@@ -181,6 +181,20 @@ def test_limit(built_store):
 
 
 @pytest.mark.parametrize(
+    "filters",
+    [{}, {"country": "country/ro"}, {"type": "University"}, {"role": "coordinator"}, {"role": "lead-partner"},
+     {"role": "partner"}, {"programme": "programme/pnrr"}, {"active_from": "2022", "active_to": "2023"}],
+)
+def test_a_short_page_is_the_top_of_the_whole_ranking(built_store, filters):
+    # A search stops reading participants once nobody left can outrank its last result; where
+    # it stops must give exactly the top of the ranking it gives when it reads everyone.
+    everyone = [r.entity.id for r in partner_search(built_store, **filters, limit=500)]
+    assert len(everyone) >= 2
+    for limit in sorted({1, 2, 3, len(everyone) // 2, len(everyone) - 1} - {0}):
+        assert [r.entity.id for r in partner_search(built_store, **filters, limit=limit)] == everyone[:limit]
+
+
+@pytest.mark.parametrize(
     ("filters", "parameter"),
     [
         ({"country": "Atlantis"}, "country"),
