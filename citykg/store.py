@@ -210,6 +210,9 @@ class EmbeddedStore(GraphStore):
             store = ox.Store(str(target))
             for path in nquads_files:
                 store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            # Bulk loading leaves a hundred unsorted files at CORDIS size; compacting them once
+            # here makes every later lookup about 8x faster (0.16 ms -> 0.02 ms on disk).
+            store.optimize()
             store.flush()
             del store
         except OSError as error:
