@@ -35,6 +35,7 @@ from __future__ import annotations
 import calendar
 import heapq
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -52,7 +53,7 @@ from citykg.entity_search import (
     label_index,
     per_build,
 )
-from citykg.errors import InvalidParameterError
+from citykg.errors import CityKGError, InvalidParameterError
 from citykg.namespaces import BASE, CKG, participation_iri
 from citykg.queries import get_query
 from citykg.store import GraphStore, Term
@@ -559,6 +560,20 @@ class PartnerNetwork:
 def partner_network(store: GraphStore) -> PartnerNetwork:
     """The partnership network of the graph the store serves (built on first use, then cached)."""
     return per_build(store, "partner_network", PartnerNetwork.from_store)
+
+
+def warm_indexes(store: GraphStore) -> None:
+    """Read the served build's indexes and orders ahead of the first search (the server does so
+    as it starts). A store without a graph yet is left for the first request to report."""
+    try:
+        index = label_index(store)
+        network = partner_network(store)
+    except CityKGError as error:
+        print(f"citykg: indexes not read ahead: {error}", file=sys.stderr)
+        return
+    network.busiest(index)
+    network.leading()
+    network.project_order(index)
 
 
 # --------------------------------------------------------------------------- the search

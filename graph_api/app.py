@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
@@ -25,6 +26,7 @@ from citykg.errors import (
     StoreError,
     UnsupportedMediaTypeError,
 )
+from citykg.partner_search import warm_indexes
 from citykg.store import GraphStore, open_store
 from citykg.workers import QueryWorkers
 from graph_api import graph_store, named_queries, query_page, sparql
@@ -62,6 +64,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # The first partner search of a build reads its indexes (about a minute at CORDIS size):
+        # start on them now, so that the first user does not wait for it.
+        threading.Thread(target=warm_indexes, args=(store,), name="citykg-warm", daemon=True).start()
         yield
         workers.close()
 

@@ -3,6 +3,7 @@ served, and the bad inputs of issue 5."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -174,3 +175,15 @@ def test_html_in_a_label_from_a_document_is_shown_as_text(tmp_path):
         assert "&lt;script&gt;alert(&#39;label&#39;)&lt;/script&gt;" in page.text
         data = client.get("/partners", params={"text": "script alert label"}).json()
         assert data["results"][0]["entity"]["name"] == EVIL  # JSON carries the text as it is
+
+
+def test_the_server_reads_the_search_indexes_as_it_starts(built_settings):
+    from citykg.entity_search import _cache
+    from citykg.store import EmbeddedStore
+
+    store = EmbeddedStore(built_settings.store)  # a store object no search has used yet
+    with TestClient(create_app(built_settings, store)):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(_cache.get(store, {})) < 2:
+            time.sleep(0.05)
+        assert {"label_index", "partner_network"} <= set(_cache.get(store, {}))
