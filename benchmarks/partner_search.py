@@ -6,6 +6,7 @@ A benchmark, not a test: it prints figures, it asserts nothing. ::
     .venv/bin/python benchmarks/partner_search.py --store var/store
     .venv/bin/python benchmarks/partner_search.py --cordis-scale  # also a synthetic graph of CORDIS size
     .venv/bin/python benchmarks/partner_search.py --cordis-scale --synthetic-dir /tmp/cordis  # keep it, reuse it
+    .venv/bin/python benchmarks/partner_search.py --cordis-store DIR  # ten searches on a build with the CORDIS import
 
 For each graph it prints the one-off cost of the per-build caches (the label index, the
 partnership network), then p50 / p95 / max over ``--repeat`` runs of each representative search,
@@ -41,7 +42,7 @@ from citykg.build import build  # noqa: E402
 from citykg.config import Settings  # noqa: E402
 from citykg.entity_page import entity_page  # noqa: E402
 from citykg.entity_search import label_index  # noqa: E402
-from citykg.partner_search import partner_network, partner_search  # noqa: E402
+from citykg.partner_search import partner_network, partner_search, warm_indexes  # noqa: E402
 from citykg.store import EmbeddedStore, GraphStore  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -120,6 +121,48 @@ def run(store: GraphStore, label: str, searches: list[str], partner_searches: li
     for entity_id in pages:
         samples = [timed(lambda: entity_page(store, entity_id)) for _ in range(max(3, repeat // 3))]
         print(f"     {entity_id:42} {percentiles(samples)}")
+
+
+# --------------------------------------------------------------------------- the CORDIS import
+
+
+def cordis_searches(store: GraphStore) -> dict[str, dict]:
+    """Ten searches an analyst makes, on a build with the CORDIS import (``citykg import
+    cordis``, real or ``ingest/synthetic_cordis.py``): a common word, a named organisation, a
+    country, a type in a country, a programme's coordinators, Romanians in a programme, near the
+    busiest participant, near a city hall of the documents, a period in a country, no filter."""
+    busiest = partner_network(store).busiest(label_index(store))[0].removeprefix(KG)
+    return {
+        "text=energy": {"text": "energy"},
+        "text=Politehnica Bucuresti": {"text": "Politehnica Bucuresti"},
+        "country=ro": {"country": "country/ro"},
+        "type=University country=de": {"type": "University", "country": "country/de"},
+        "programme=horizon-europe role=coordinator": {"programme": "programme/horizon-europe", "role": "coordinator"},
+        "programme=horizon-europe country=ro": {"programme": "programme/horizon-europe", "country": "country/ro"},
+        f"near={busiest} (busiest)": {"near": busiest},
+        "near=org/primaria-cluj-napoca": {"near": "org/primaria-cluj-napoca"},
+        "2024-Q1 country=it": {"active_from": "2024-01-01", "active_to": "2024-03-31", "country": "country/it"},
+        "no filter": {},
+    }
+
+
+def measure_searches(store: GraphStore, runs: int, limits: tuple[int | None, ...] = (None, 50)) -> None:
+    """p50 / p95 / max of each of :func:`cordis_searches` and of all together, at the default
+    page and at ``limits``; the per-build indexes are read first and timed apart."""
+    print(f"   label index (once per build):         {timed(lambda: label_index(store)) / 1000:7.1f} s")
+    print(f"   partnership network (once per build): {timed(lambda: partner_network(store)) / 1000:7.1f} s")
+    print(f"   rankings kept per build:              {timed(lambda: warm_indexes(store)) / 1000:7.1f} s")
+    cases = cordis_searches(store)
+    for limit in limits:
+        page = {} if limit is None else {"limit": limit}
+        print(f"   partner search, {'default page' if limit is None else f'limit={limit}'}, {runs} runs each")
+        pooled = []
+        for name, filters in cases.items():
+            samples = [timed(lambda: partner_search(store, **filters, **page)) for _ in range(runs)]
+            pooled += samples
+            count = len(partner_search(store, **filters, **page))
+            print(f"     {name[:44]:44} {percentiles(samples)}   -> {count} results")
+        print(f"     {'all ten':44} {percentiles(pooled)}")
 
 
 # --------------------------------------------------------------------------- a CORDIS-size graph
@@ -259,10 +302,17 @@ def main() -> None:
     parser.add_argument("--cordis-scale", action="store_true", help="also a synthetic graph of CORDIS size")
     parser.add_argument("--organisations", type=int, default=72_000)
     parser.add_argument("--projects", type=int, default=80_000)
+    parser.add_argument("--cordis-store", type=Path,
+                        help="a build with the CORDIS import: run the ten searches of cordis_searches() on it only")
     parser.add_argument("--synthetic-dir", type=Path,
                         help="keep the synthetic graph here, and reuse it when it is already there")
     args = parser.parse_args()
     print("machine:", machine())
+    if args.cordis_store:
+        store = EmbeddedStore(args.cordis_store)
+        print(f"== {store.describe()}")
+        measure_searches(store, args.repeat)
+        return
     with tempfile.TemporaryDirectory(prefix="citykg-bench-") as tmp:
         if args.store:
             store = EmbeddedStore(args.store)

@@ -24,6 +24,7 @@ graph (CORDIS: 72,000 organisations, 80,000 projects).
 
 from __future__ import annotations
 
+import gc
 import re
 import threading
 import weakref
@@ -413,6 +414,10 @@ def per_build(store: GraphStore, name: str, factory: Callable[[GraphStore], T]) 
             return entry[1]
         value = factory(store)
         _cache.setdefault(store, {})[name] = (key, value)
+        # Kept until the build changes, and millions of objects at CORDIS size: the cyclic
+        # collector's full passes over them took seconds in the middle of searches. They are
+        # freed by reference counting when replaced, so they can leave its watch.
+        gc.freeze()
         return value
 
 

@@ -40,6 +40,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from itertools import islice
 from typing import Any
 
 import networkx as nx
@@ -178,7 +179,7 @@ class ProjectRole:
     programmes: tuple[EntityRef, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a search near a hub makes tens of thousands of them
 class Closeness:
     tier: int  # 1 shared project, 2 shared partner, 3 same city, 4 shared programme
     kind: str
@@ -396,6 +397,7 @@ class PartnerNetwork:
         self._busiest: list[str] | None = None
         self._leading: list[str] | None = None
         self._project_order: dict[str, int] | None = None
+        self._by_name: dict[str, list[str]] = {}
 
     @classmethod
     def from_store(cls, store: GraphStore) -> PartnerNetwork:
@@ -543,6 +545,14 @@ class PartnerNetwork:
             self._leading = sorted(self.participants, key=lambda x: (-len(self.led.get(x, ())), x))
         return self._leading
 
+    def projects_by_name(self, participant: str, index: LabelIndex) -> list[str]:
+        """A participant's projects in name order, kept once asked for."""
+        listed = self._by_name.get(participant)
+        if listed is None:
+            order = self.project_order(index)
+            listed = self._by_name[participant] = sorted(self.first_roles.get(participant, ()), key=order.__getitem__)
+        return listed
+
     def project_order(self, index: LabelIndex) -> dict[str, int]:
         """Project -> its place in name order: a result lists its projects by name, and a
         participant in thousands of projects must not make every search read their names."""
@@ -626,7 +636,8 @@ def run_search(store: GraphStore, filters: Filters, *, index: LabelIndex | None 
             near.update(tier)
             # strongest ties first, a few hundred at a time: enough results, and no one left out
             # who could tie with the last of them, ends the search
-            order = sorted(tier, key=lambda x: -tier[x][0].strength)
+            strength = {x: tie[0].strength for x, tie in tier.items()}
+            order = sorted(tier, key=strength.__getitem__, reverse=True)
             step = 4 * filters.limit
             for start in range(0, len(order), step):
                 matched.update(matching_participations(network, index, filters, named, set(order[start:start + step])))
@@ -699,7 +710,7 @@ def matching_participations(
         found = {}
         for p in network.led.get(x, ()) if filters.role in ("coordinator", "lead-partner") else everything:
             if project_ok(p):
-                role = role_of(x, p)
+                role = everything[p] if filters.role is None else role_of(x, p)
                 if role is not None:
                     found[p] = role
         return found
@@ -951,17 +962,15 @@ class _ResultBuilder:
     def draft(self, x: str, matched: dict[str, str], hit: SearchHit | None,
               near: tuple[Closeness, dict[str, Any]] | None) -> _Draft:
         network = self.network
-        everything = network.projects_of(x)
-        by_name = network.project_order(self.index).__getitem__
-        first = heapq.nsmallest(PROJECTS_PER_RESULT, matched, key=by_name)  # the matching ones, by name
-        others = everything - matched.keys() if len(matched) < len(everything) else ()
-        shown = first + heapq.nsmallest(PROJECTS_PER_RESULT - len(first), others, key=by_name)
+        by_name = network.projects_by_name(x, self.index)
+        first = list(islice((p for p in by_name if p in matched), PROJECTS_PER_RESULT))  # the matching ones
+        shown = first + list(islice((p for p in by_name if p not in matched), PROJECTS_PER_RESULT - len(first)))
         projects = []
         for project in shown:
             programmes = tuple(self.ref(g) for g, path in sorted(network.programmes_of(project).items()) if len(path) == 2)
             for role in network.roles[(x, project)]:
                 projects.append(ProjectRole(self.ref(project), role, None, matched.get(project) == role, programmes))
-        draft = _Draft(x, projects, len(everything), closeness=near[0] if near else None,
+        draft = _Draft(x, projects, len(by_name), closeness=near[0] if near else None,
                        text_score=hit.score if hit else None)
         entity = self.index.get(x)
         if hit is not None:
