@@ -12,21 +12,19 @@ Steps (each prints its figures; everything runs on this machine, described first
    and bulk-loaded by pyoxigraph, for reference;
 4. a build with the import (the real sources, the knowledge base, the imported file);
 5. partner search p50/p95 (``citykg.partner_search.partner_search``) on that build;
-6. ``/sparql`` requests per second with 16 concurrent clients, against ``citykg serve`` and against
-   a minimal FastAPI + pyoxigraph app on the same store.
+6. ``/sparql`` requests per second with 16 concurrent clients, against ``citykg serve``, a minimal
+   FastAPI + pyoxigraph app and rdflib-endpoint on the same store (``benchmarks/sparql_throughput.py``).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import platform
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from itertools import islice
 from pathlib import Path
@@ -86,51 +84,14 @@ def percentile(values: list[float], p: float) -> float:
     return values[k]
 
 
-MINIMAL_APP = textwrap.dedent('''
-    import os
-    import pyoxigraph as ox
-    from fastapi import FastAPI, Response
-    store = ox.Store.read_only(os.environ["BENCH_STORE"])
-    app = FastAPI()
-
-    @app.get("/sparql")
-    def sparql(query: str):
-        result = store.query(query, use_default_graph_as_union=True)
-        return Response(result.serialize(format=ox.QueryResultsFormat.JSON), media_type="application/sparql-results+json")
-''')
-
-
-async def load(url: str, queries: list[str], clients: int, seconds: float) -> tuple[float, float, float, int]:
-    import httpx
-
-    latencies: list[float] = []
-    errors = 0
-    stop = time.perf_counter() + seconds
-
-    async def worker(n: int) -> None:
-        nonlocal errors
-        async with httpx.AsyncClient(timeout=60) as client:
-            i = n
-            while time.perf_counter() < stop:
-                t = time.perf_counter()
-                r = await client.get(url, params={"query": queries[i % len(queries)]},
-                                     headers={"Accept": "application/sparql-results+json"})
-                latencies.append(time.perf_counter() - t)
-                errors += r.status_code != 200
-                i += clients
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker(n) for n in range(clients)))
-    elapsed = time.perf_counter() - started
-    return len(latencies) / elapsed, percentile(latencies, 50), percentile(latencies, 95), errors
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--seconds", type=float, default=15.0, help="duration of each /sparql load run")
     parser.add_argument("--rdflib-quads", type=int, default=300_000)
+    parser.add_argument("--rdflib-max-quads", type=int, default=1_500_000,
+                        help="largest store the /sparql step serves with rdflib-endpoint (bigger: skipped)")
     parser.add_argument("--search-runs", type=int, default=5)
     parser.add_argument("--search-budget", type=float, default=30.0, help="seconds per search case, at least one run")
     parser.add_argument("--skip", default="", help="comma-separated steps to skip: small,build,search,sparql")
@@ -220,34 +181,9 @@ def main() -> None:
                       f"p95 {percentile(times, 95) * 1000:.0f} ms ({found} results)")
 
     if "sparql" not in skip:
-        from tests.helpers import citykg_server, free_port, wait_until_up
+        from sparql_throughput import sparql_step
 
-        orgs = [r["o"].value for r in embedded.select(
-            "SELECT DISTINCT ?o WHERE { ?p <https://w3id.org/citykg/ontology#participant> ?o } LIMIT 200")]
-        queries = [f"SELECT ?project WHERE {{ ?p <https://w3id.org/citykg/ontology#participant> <{o}> ; "
-                   f"<https://w3id.org/citykg/ontology#inProject> ?project }} LIMIT 50" for o in orgs]
-        env = {"CITYKG_STORE": str(settings.store), "CITYKG_SOURCES": str(sources),
-               "CITYKG_INBOX": str(settings.inbox), "CITYKG_IMPORTS": str(settings.imports)}
-        with citykg_server(env) as base:
-            rps, p50, p95, errors = asyncio.run(load(base + "/sparql", queries, 16, args.seconds))
-            print(f"/sparql citykg serve, 16 clients: {rps:,.0f} req/s, p50 {p50 * 1000:.0f} ms, "
-                  f"p95 {p95 * 1000:.0f} ms, {errors} errors")
-        app = work / "minimal_app.py"
-        app.write_text(MINIMAL_APP, encoding="utf-8")
-        port = free_port()
-        current = (settings.store / os.readlink(settings.store / "current")).resolve()
-        process = subprocess.Popen([PY, "-m", "uvicorn", "minimal_app:app", "--host", "127.0.0.1", "--port", str(port),
-                                    "--log-level", "warning"], cwd=work, env={**os.environ, "BENCH_STORE": str(current)},
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_until_up(base + "/sparql?query=ASK%7B%7D", process)
-            rps, p50, p95, errors = asyncio.run(load(base + "/sparql", queries, 16, args.seconds))
-            print(f"/sparql minimal FastAPI+pyoxigraph, 16 clients: {rps:,.0f} req/s, p50 {p50 * 1000:.0f} ms, "
-                  f"p95 {p95 * 1000:.0f} ms, {errors} errors")
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+        sparql_step(settings.store, work, seconds=args.seconds, rdflib_max_quads=args.rdflib_max_quads)
 
 
 if __name__ == "__main__":

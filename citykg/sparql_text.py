@@ -103,6 +103,9 @@ def query_form(text: str) -> str | None:
 
 def reaches_out(text: str) -> str | None:
     """The first keyword that would make the store fetch a URL (``SERVICE``, ``LOAD``), if any."""
+    lowered = text.lower()
+    if not any(keyword.lower() in lowered for keyword in OUTWARD_KEYWORDS):
+        return None  # most queries: no need for the tokens (asked of every query the endpoint gets)
     for token in tokenize(text):
         if token.is_word(*OUTWARD_KEYWORDS):
             return token.text.upper()
@@ -115,6 +118,8 @@ def names_its_dataset(query: str) -> bool:
     >>> names_its_dataset("SELECT * FROM <http://example.org/g> { ?s ?p ?o }")
     True
     """
+    if "from" not in query.lower():
+        return False  # most queries: no need for the tokens (asked of every query a store runs)
     return any(token.is_word("FROM") for token in tokenize(query))
 
 
@@ -181,6 +186,8 @@ def star_variable_order(text: str, variables: list[str]) -> list[str]:
     >>> star_variable_order("SELECT * { ?s ?p ?o }", ["o", "p", "s"])
     ['s', 'p', 'o']
     """
+    if "*" not in text:  # no SELECT * (the endpoint asks this of every query: skip the tokens)
+        return variables
     tokens = list(tokenize(text))
     for index, token in enumerate(tokens):
         if token.is_word("SELECT"):

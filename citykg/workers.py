@@ -3,29 +3,48 @@
 pyoxigraph cannot interrupt a query once it runs, so a query typed into the SPARQL endpoint runs
 in a worker process: each worker opens the same store read-only (an on-disk build by its path; an
 in-memory store from a copy it reloads whenever the store changes), runs the query, serializes
-the result and sends the bytes back. A worker that passes ``CITYKG_QUERY_TIMEOUT`` is killed and
-replaced, the request ends with ``QueryTimeoutError``, and every other request goes on. A remote
-store needs no worker: its HTTP client stops waiting at the limit.
+the result with pyoxigraph's own writers and sends the bytes back. A worker that passes
+``CITYKG_QUERY_TIMEOUT`` is killed and replaced, the request ends with ``QueryTimeoutError``, and
+every other request goes on. A remote store needs no worker: its HTTP client stops waiting at the
+limit.
+
+Why the hop is cheap (issue 7: ``/sparql`` within 0.7x of a bare FastAPI + pyoxigraph app): the
+profile of the first version showed the server process, not the query, as the bottleneck: every
+request went from the event loop to a thread of the pool, which blocked on the worker's pipe,
+and the two handoffs (thread wake-ups, GIL transfers) cost more than the lookup itself. Now the
+endpoint awaits the worker on the event loop (``await QueryWorkers.run``): no thread per request,
+the socket is read with the loop's own selector, and the time limit is an ``asyncio.timeout``.
+Messages are a 12-byte length prefix, a small pickled header, and the result's bytes as they
+are, never unpickled into Python objects. Running user queries in the server process instead
+would be faster still, but a runaway query would then hold a core until it ended: the limit
+could not be kept.
+
+Workers are started from one long-lived thread: Linux ends a worker when the *thread* that
+started it ends (``PR_SET_PDEATHSIG``), and the threads of a pool come and go.
 
 The named queries and the project's own calls are trusted and run in-process (``store.query``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import atexit
+import collections
 import ctypes
 import os
+import pickle
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
-import time
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
+from anyio import to_thread
 
 from citykg.errors import BusyError, CityKGError, NotAcceptableError, QueryTimeoutError, StoreError
 from citykg.results import serialize_result
@@ -34,6 +53,10 @@ from citykg.store import EmbeddedStore, GraphStore, MemoryStore, RemoteStore
 
 #: Seconds a new worker may take to start (Python, pyoxigraph and rdflib imports).
 STARTUP_SECONDS = 60.0
+#: A message: the length of its pickled header, the length of its body (raw bytes).
+PREFIX = struct.Struct("!IQ")
+#: Starts every worker process, so that the workers live as long as the server (see above).
+_SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citykg-worker-spawner")
 
 
 @dataclass(frozen=True)
@@ -78,25 +101,66 @@ def answer(store: GraphStore, job: QueryJob) -> Answer:
     return Answer(form, fmt, serialize_result(result, fmt, variables=variables))
 
 
+def _frame(header: object, body: bytes = b"") -> bytes:
+    head = pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL)
+    return PREFIX.pack(len(head), len(body)) + head + body
+
+
+async def _read(sock: socket.socket, size: int) -> memoryview:
+    loop = asyncio.get_running_loop()
+    buffer = memoryview(bytearray(size))
+    got = 0
+    while got < size:
+        count = await loop.sock_recv_into(sock, buffer[got:])
+        if not count:
+            raise EOFError("the query worker closed its connection")
+        got += count
+    return buffer
+
+
+async def _receive(sock: socket.socket) -> tuple[object, bytes]:
+    """One message from a worker: its header, unpickled, and its body, as bytes."""
+    head_size, body_size = PREFIX.unpack(await _read(sock, PREFIX.size))
+    data = await _read(sock, head_size + body_size)
+    return pickle.loads(data[:head_size]), bytes(data[head_size:])
+
+
+def _spawn(child: socket.socket) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "citykg.workers", str(child.fileno())],
+        pass_fds=[child.fileno()],
+        stdin=subprocess.DEVNULL,
+    )
+
+
 class _Worker:
-    def __init__(self) -> None:
-        parent, child = socket.socketpair()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "citykg.workers", str(child.fileno())],
-            pass_fds=[child.fileno()],
-            stdin=subprocess.DEVNULL,
-        )
-        child.close()
-        self.conn = Connection(parent.detach())
+    def __init__(self, process: subprocess.Popen, sock: socket.socket) -> None:
+        self.process = process
+        self.sock = sock
         self.generation: int | None = None
-        if not self.conn.poll(STARTUP_SECONDS):
-            self.kill()
-            raise StoreError(f"a query worker did not start within {STARTUP_SECONDS:g} s")
+
+    @classmethod
+    async def start(cls) -> "_Worker":
+        parent, child = socket.socketpair()
         try:
-            self.conn.recv()  # ("ready", pid)
+            process = await asyncio.wrap_future(_SPAWNER.submit(_spawn, child))
+        finally:
+            child.close()
+        parent.setblocking(False)
+        worker = cls(process, parent)
+        try:
+            async with asyncio.timeout(STARTUP_SECONDS):
+                await _receive(parent)  # ("ready", pid)
+        except TimeoutError:
+            worker.kill()
+            raise StoreError(f"a query worker did not start within {STARTUP_SECONDS:g} s") from None
         except (EOFError, OSError) as error:
-            self.kill()
+            worker.kill()
             raise StoreError(f"a query worker failed to start: {error}") from error
+        except BaseException:
+            worker.kill()
+            raise
+        return worker
 
     @property
     def alive(self) -> bool:
@@ -106,11 +170,16 @@ class _Worker:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
-        self.conn.close()
+        self.sock.close()
 
 
 class QueryWorkers:
-    """Up to ``size`` worker processes running user queries with a time limit of ``timeout`` s."""
+    """Up to ``size`` worker processes running user queries with a time limit of ``timeout`` s.
+
+    Usable from any event loop (the server has one; a test client may start one per request):
+    the pool is guarded by a thread lock, and a request waiting for a worker waits on a future of
+    its own loop.
+    """
 
     def __init__(self, store: GraphStore, *, timeout: float, size: int = 2) -> None:
         self.store = store
@@ -119,7 +188,8 @@ class QueryWorkers:
         self._idle: list[_Worker] = []
         self._workers: set[_Worker] = set()
         self._starting = 0
-        self._lock = threading.Condition()
+        self._waiting: collections.deque[tuple[asyncio.AbstractEventLoop, asyncio.Future]] = collections.deque()
+        self._lock = threading.Lock()
         self._closed = False
         self._remote = None
         if isinstance(store, RemoteStore):
@@ -131,29 +201,34 @@ class QueryWorkers:
         finalizer = weakref.finalize(self, QueryWorkers._kill_all, self._workers)
         atexit.register(finalizer)
 
-    def run(self, job: QueryJob) -> Answer:
+    async def run(self, job: QueryJob) -> Answer:
         """The answer to ``job``, or ``QueryTimeoutError`` once the limit has passed."""
         if self._remote is not None:
-            return answer(self._remote, job)
-        worker = self._acquire()
+            return await to_thread.run_sync(answer, self._remote, job)
+        worker = await self._acquire()
         try:
-            worker.conn.send((self._recipe(worker), job))
-            if not worker.conn.poll(self.timeout):
-                worker.kill()
-                raise QueryTimeoutError(
-                    f"the query ran longer than the {self.timeout:g} s limit (CITYKG_QUERY_TIMEOUT) "
-                    "and was stopped; make it more specific (fewer unbound patterns, a LIMIT), "
-                    "or run it on a copy of the graph (`citykg export`)"
-                )
-            status, payload = worker.conn.recv()
+            async with asyncio.timeout(self.timeout):
+                await asyncio.get_running_loop().sock_sendall(worker.sock, _frame((self._recipe(worker), job)))
+                header, body = await _receive(worker.sock)
+        except TimeoutError:
+            worker.kill()
+            raise QueryTimeoutError(
+                f"the query ran longer than the {self.timeout:g} s limit (CITYKG_QUERY_TIMEOUT) "
+                "and was stopped; make it more specific (fewer unbound patterns, a LIMIT), "
+                "or run it on a copy of the graph (`citykg export`)"
+            ) from None
         except (EOFError, OSError) as error:
             worker.kill()
             raise StoreError(f"the query worker stopped while running the query: {error}") from error
+        except BaseException:  # cancelled mid-exchange: the worker's next message would be stale
+            worker.kill()
+            raise
         finally:
             self._release(worker)
-        if status == "error":
-            raise payload
-        return payload
+        if header[0] == "error":
+            raise header[1]
+        _, form, fmt = header
+        return Answer(form, fmt, body)
 
     def _recipe(self, worker: _Worker) -> tuple:
         """How the worker opens the store: by path, or from a copy when the memory store changed."""
@@ -165,48 +240,98 @@ class QueryWorkers:
         worker.generation = generation
         return ("memory", generation, self.store.store.dump(format=ox.RdfFormat.N_QUADS))
 
-    def _acquire(self) -> _Worker:
-        deadline = time.monotonic() + self.timeout
-        with self._lock:
-            while True:
+    async def _acquire(self) -> _Worker:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
+        while True:
+            waiter = None
+            with self._lock:
                 if self._closed:
                     raise StoreError("the query workers are shut down")
                 if self._idle:
-                    return self._idle.pop()
+                    worker = self._idle.pop()
+                    if worker.alive:
+                        return worker
+                    self._workers.discard(worker)  # ended with the thread or process that made it
+                    worker.kill()
+                    continue
                 if len(self._workers) + self._starting < self.size:
                     self._starting += 1
-                    break
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise BusyError(
-                        f"all {self.size} query workers are busy with other queries; try again shortly"
-                    )
-                self._lock.wait(remaining)
+                else:
+                    waiter = loop.create_future()
+                    self._waiting.append((loop, waiter))
+            if waiter is None:
+                return await self._start()
+            try:
+                async with asyncio.timeout_at(deadline):
+                    worker = await waiter
+            except TimeoutError:
+                if waiter.done() and not waiter.cancelled() and waiter.result() is not None:
+                    self._release(waiter.result())  # handed over just as the wait ran out
+                raise BusyError(
+                    f"all {self.size} query workers are busy with other queries; try again shortly"
+                ) from None
+            finally:
+                with self._lock:
+                    if (loop, waiter) in self._waiting:
+                        self._waiting.remove((loop, waiter))
+            if worker is not None:
+                return worker
+            # None: a place in the pool came free (a worker died or failed to start), or closing
+
+    async def _start(self) -> _Worker:
+        worker = None
         try:
-            worker = _Worker()
+            worker = await _Worker.start()
         finally:
             with self._lock:
                 self._starting -= 1
-        with self._lock:
-            self._workers.add(worker)
+                if worker is not None:
+                    self._workers.add(worker)
+            if worker is None:
+                self._hand_over(None)
         return worker
 
     def _release(self, worker: _Worker) -> None:
+        """Hand ``worker`` to the longest-waiting request (first come, first served), else idle."""
         with self._lock:
-            if worker.alive and not self._closed:
-                self._idle.append(worker)
-            else:
+            alive = worker.alive and not self._closed
+            if not alive:
                 self._workers.discard(worker)
                 if worker.alive:
                     worker.kill()
-            self._lock.notify()
+            elif not self._waiting:
+                self._idle.append(worker)
+                return
+        self._hand_over(worker if alive else None)
+
+    def _hand_over(self, worker: _Worker | None) -> None:
+        with self._lock:
+            while self._waiting:
+                loop, waiter = self._waiting.popleft()
+                if not loop.is_closed():
+                    loop.call_soon_threadsafe(self._deliver, waiter, worker)
+                    return
+        if worker is not None:
+            self._release(worker)
+
+    def _deliver(self, waiter: asyncio.Future, worker: _Worker | None) -> None:
+        """On the waiter's loop: give it ``worker``, or put the worker back if it stopped waiting."""
+        if not waiter.done():
+            waiter.set_result(worker)
+        elif worker is not None:
+            self._release(worker)
 
     def close(self) -> None:
         """Stop every worker (the app does so at shutdown; tests when they are done)."""
         with self._lock:
             self._closed = True
             self._idle.clear()
-            self._lock.notify_all()
+            waiting = list(self._waiting)
+            self._waiting.clear()
+        for loop, waiter in waiting:
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(self._deliver, waiter, None)
         QueryWorkers._kill_all(self._workers)
 
     @staticmethod
@@ -242,30 +367,45 @@ def _open(recipe: tuple, current: GraphStore | None) -> GraphStore:
     return store
 
 
+def _read_message(sock: socket.socket) -> object:
+    prefix = sock.recv(PREFIX.size, socket.MSG_WAITALL)
+    if len(prefix) < PREFIX.size:
+        raise EOFError("the server closed the connection")
+    head_size, body_size = PREFIX.unpack(prefix)
+    data = sock.recv(head_size + body_size, socket.MSG_WAITALL)
+    if len(data) < head_size + body_size:
+        raise EOFError("the server closed the connection")
+    return pickle.loads(data[:head_size])
+
+
 def worker_main(fd: int) -> None:
-    """A worker: receive (recipe, job), send ("ok", Answer) or ("error", CityKGError), repeat."""
+    """A worker: receive (recipe, job), send ("ok", form, format) + the body, or ("error",
+    CityKGError), repeat."""
     parent = os.getppid()
     _die_with_parent()
     if os.getppid() != parent:  # the server ended before we asked to end with it
         return
-    conn = Connection(fd)
-    conn.send(("ready", os.getpid()))
+    sock = socket.socket(fileno=fd)
+    sock.sendall(_frame(("ready", os.getpid())))
     store: GraphStore | None = None
     while True:
         try:
-            recipe, job = conn.recv()
+            recipe, job = _read_message(sock)
         except (EOFError, OSError):
             return
+        body = b""
         try:
             store = _open(recipe, store)
-            reply = ("ok", answer(store, job))
+            result = answer(store, job)
+            header: tuple = ("ok", result.form, result.fmt)
+            body = result.body
         except CityKGError as error:
-            reply = ("error", error)
+            header = ("error", error)
         except Exception as error:  # noqa: BLE001 - a worker must answer, whatever happened
-            reply = ("error", StoreError(f"the query failed in its worker: {error}"))
+            header = ("error", StoreError(f"the query failed in its worker: {error}"))
         try:
-            conn.send(reply)
-        except (EOFError, OSError):
+            sock.sendall(_frame(header, body))
+        except OSError:
             return
 
 

@@ -2,6 +2,8 @@
 
 It parses a request, hands the query to the query workers (which run it with a time limit and
 serialize it with ``citykg.results``) or the update to ``store.update``, and renders the answer.
+Queries are awaited on the event loop, without a thread of the pool each: the work is in the
+workers, and the thread handoffs cost more than a lookup (see ``citykg.workers``).
 
 * Queries: ``GET ?query=``, ``POST`` form-encoded (``query=``), ``POST application/sparql-query``;
   the dataset from ``default-graph-uri`` / ``named-graph-uri`` (else the union of the named
@@ -115,7 +117,7 @@ def router(store: GraphStore, settings: Settings, workers: QueryWorkers | None =
     workers = workers or QueryWorkers(store, timeout=settings.query_timeout, size=settings.query_workers)
     api = APIRouter(tags=["SPARQL"])
 
-    def run_query(request: Request, text: str, params: MultiDict) -> Response:
+    async def run_query(request: Request, text: str, params: MultiDict) -> Response:
         if not text.strip():
             raise QueryError("the query is empty")
         keyword = reaches_out(text)
@@ -149,7 +151,7 @@ def router(store: GraphStore, settings: Settings, workers: QueryWorkers | None =
             named_graphs=tuple(named_graphs) if protocol_dataset else None,
             base_iri=_endpoint(request),
         )
-        answer = workers.run(job)
+        answer = await workers.run(job)
         types = GRAPH_CONTENT_TYPES if answer.form == "graph" else RESULT_CONTENT_TYPES
         return Response(answer.body, media_type=types[answer.fmt], headers={"Vary": "Accept"})
 
@@ -243,7 +245,7 @@ def router(store: GraphStore, settings: Settings, workers: QueryWorkers | None =
         return triples
 
     @api.get("/sparql", responses=ERROR_RESPONSES)
-    def sparql_get(request: Request) -> Response:
+    async def sparql_get(request: Request) -> Response:
         """A query by ``?query=``; the service description when there is no parameter."""
         params = request.query_params
         if "update" in params:
@@ -252,8 +254,8 @@ def router(store: GraphStore, settings: Settings, workers: QueryWorkers | None =
         if query is None:
             if params:
                 raise QueryError("no query: give it as ?query=...")
-            return service_description(request)
-        return run_query(request, query, params)
+            return await run_in_threadpool(service_description, request)
+        return await run_query(request, query, params)
 
     @api.post("/sparql", responses=ERROR_RESPONSES)
     async def sparql_post(request: Request) -> Response:
@@ -285,7 +287,7 @@ def router(store: GraphStore, settings: Settings, workers: QueryWorkers | None =
             query, update = (text, None) if media == SPARQL_QUERY else (None, text)
         if update is not None:
             return await run_in_threadpool(run_update, request, update, params)
-        return await run_in_threadpool(run_query, request, query, params)
+        return await run_query(request, query, params)
 
     @api.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
     def sparql_other(request: Request) -> Response:
