@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # committed). Without npm, or offline, the page serves its own plain editor instead.
 YASGUI := graph_api/static/vendor/yasgui.min.js
 
-.PHONY: run test build install clean yasgui chromium
+.PHONY: run test build install clean yasgui chromium virtuoso
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,12 @@ CHROMIUM := /usr/bin/chromium
 chromium:
 	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-test: $(STAMP) $(YASGUI) chromium
+# The remote-backend tests also run Virtuoso (what the CORDIS endpoint runs): Debian's binaries,
+# without the system service; each test starts its own server (scripts/virtuoso.py).
+virtuoso:
+	@$(PYTHON) scripts/virtuoso.py install
+
+test: $(STAMP) $(YASGUI) chromium virtuoso
 	$(BIN)/python -m pytest
 
 clean:

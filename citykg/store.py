@@ -16,9 +16,11 @@ document that states them, and a question about them should not have to name tha
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import tempfile
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -30,7 +32,7 @@ import pyoxigraph as ox
 
 from citykg.config import Settings, get_settings
 from citykg.errors import QueryError, QueryTimeoutError, ReadOnlyStoreError, StoreError
-from citykg.sparql_text import names_its_dataset
+from citykg.sparql_text import names_its_dataset, query_form
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Bindings = Mapping[str, Term]
@@ -268,7 +270,17 @@ def bind_values(sparql: str, bindings: Bindings) -> str:
 
 
 class RemoteStore(GraphStore):
-    """A SPARQL 1.1 server reached over HTTP."""
+    """A SPARQL 1.1 server reached over HTTP.
+
+    Queries and updates go as URL-encoded POSTs, the one form of the SPARQL Protocol every server
+    takes (Virtuoso 7.2 leaves a direct ``application/sparql-query`` POST unanswered).
+    """
+
+    # Bytes of N-Triples held in memory while ``publish`` sorts quads into their graphs.
+    SPLIT_BUFFER = 8 * 1024 * 1024
+    # The slowest load rate (bytes/s) ``publish`` waits for: a server gets this long per byte
+    # of a graph, beyond ``timeout``, to load it and answer.
+    SLOWEST_LOAD = 100_000
 
     def __init__(
         self,
@@ -281,6 +293,7 @@ class RemoteStore(GraphStore):
         self.query_url = query_url
         self.update_url = update_url
         self.gsp_url = gsp_url
+        self.timeout = timeout
         self.client = httpx.Client(timeout=timeout)
 
     def _post(self, url: str, **kwargs) -> httpx.Response:
@@ -298,26 +311,48 @@ class RemoteStore(GraphStore):
         return response
 
     def query(self, sparql, *, bindings=None, default_graph=None, named_graphs=None, base_iri=None):
-        params = [("default-graph-uri", g) for g in default_graph or []]
-        params += [("named-graph-uri", g) for g in named_graphs or []]
         text = bind_values(sparql, bindings or {})
         if base_iri:
             text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
-        response = self._post(
-            self.query_url,
-            params=params,
-            content=text.encode(),
-            headers={
-                "Content-Type": "application/sparql-query",
-                "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
-            },
-        )
+        form: dict[str, str | list[str]] = {"query": text}
+        if default_graph:
+            form["default-graph-uri"] = default_graph
+        if named_graphs:
+            form["named-graph-uri"] = named_graphs
+        # One media type a query form: offered both, Virtuoso answers a CONSTRUCT in JSON of its own.
+        graph = query_form(text) in ("CONSTRUCT", "DESCRIBE")
+        accept = "application/n-triples" if graph else "application/sparql-results+json"
+        response = self._post(self.query_url, data=form, headers={"Accept": accept})
         media = response.headers.get("content-type", "").split(";")[0].strip()
-        if media == "application/sparql-results+json":
-            return ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
-        if media in ("application/n-triples", "text/plain"):
-            return list(ox.parse(response.content, ox.RdfFormat.N_TRIPLES))
+        try:
+            if media == "application/sparql-results+json":
+                content = response.content
+                if b'"bnode"' in content:
+                    content = self._relabel_blank_nodes(content)
+                return ox.parse_query_results(content, ox.QueryResultsFormat.JSON)
+            if media in ("application/n-triples", "text/plain"):
+                return list(ox.parse(response.content, ox.RdfFormat.N_TRIPLES))
+        except SyntaxError as error:
+            raise StoreError(f"{self.query_url} answered malformed {media}: {error}") from error
         raise StoreError(f"{self.query_url} answered with unexpected media type {media!r}")
+
+    @staticmethod
+    def _relabel_blank_nodes(content: bytes) -> bytes:
+        """Give the blank nodes of JSON results labels pyoxigraph accepts.
+
+        Virtuoso labels them ``nodeID://b10006``, which is no blank node label; a label only
+        has to be the same for the same node within one result, so they become ``b0``, ``b1``...
+        """
+        try:
+            results = json.loads(content)
+            labels: dict[str, str] = {}
+            for row in results.get("results", {}).get("bindings", []):
+                for term in row.values():
+                    if term.get("type") == "bnode":
+                        term["value"] = labels.setdefault(term["value"], f"b{len(labels)}")
+        except (ValueError, AttributeError) as error:
+            raise StoreError(f"the SPARQL server answered malformed JSON results: {error}") from error
+        return json.dumps(results).encode()
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Forward a SPARQL Update to the server's update endpoint (``CITYKG_SPARQL_UPDATE_URL``)."""
@@ -327,34 +362,89 @@ class RemoteStore(GraphStore):
             )
         if base_iri:
             sparql = f"BASE {ox.NamedNode(base_iri)}\n{sparql}"
-        self._post(
-            self.update_url,
-            content=sparql.encode(),
-            headers={"Content-Type": "application/sparql-update"},
-        )
+        self._post(self.update_url, data={"update": sparql})
 
     def publish(self, nquads_files: Iterable[Path]) -> str:
-        """Replace each named graph on the server by a Graph Store Protocol PUT."""
+        """Replace each named graph of the files on the server by a Graph Store Protocol PUT.
+
+        The files are read once and sorted into one N-Triples file per graph on disk, each then
+        sent as a streamed body: memory stays flat however large the files (CORDIS: 2 GB). Graphs
+        on the server that the files do not name are left as they are.
+        """
         if not self.gsp_url:
             raise StoreError("writing to a remote store needs CITYKG_GSP_URL")
-        graphs: dict[str, list[ox.Quad]] = {}
-        for path in nquads_files:
-            for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
-                graphs.setdefault(quad.graph_name.value, []).append(quad)
-        for graph, quads in graphs.items():
-            body = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
-            try:
+        with tempfile.TemporaryDirectory(prefix="citykg-publish-") as tmp:
+            for graph, path in self.split_by_graph(nquads_files, Path(tmp), self.SPLIT_BUFFER).items():
+                self._put_graph(graph, path)
+        return f"remote-{time.strftime('%Y%m%dT%H%M%S')}"
+
+    def _put_graph(self, graph: str, ntriples: Path) -> None:
+        size = ntriples.stat().st_size
+        timeout = httpx.Timeout(self.timeout, read=self.timeout + size / self.SLOWEST_LOAD)
+        try:
+            with ntriples.open("rb") as body:
                 response = self.client.put(
                     self.gsp_url,
                     params={"graph": graph},
                     content=body,
                     headers={"Content-Type": "application/n-triples"},
+                    timeout=timeout,
                 )
-            except httpx.HTTPError as error:
-                raise StoreError(f"the server at {self.gsp_url} does not answer: {error}") from error
-            if response.status_code >= 400:
-                raise StoreError(f"{self.gsp_url} refused graph {graph}: {response.status_code}")
-        return f"remote-{time.strftime('%Y%m%dT%H%M%S')}"
+        except httpx.HTTPError as error:
+            raise StoreError(
+                f"the server at {self.gsp_url} failed while loading graph {graph} ({size} bytes): {error!r}"
+            ) from error
+        if response.status_code >= 400:
+            raise StoreError(
+                f"{self.gsp_url} refused graph {graph}: {response.status_code} {response.text[:500]}"
+            )
+
+    @staticmethod
+    def split_by_graph(nquads_files: Iterable[Path], directory: Path, buffer_bytes: int) -> dict[str, Path]:
+        """Sort the quads of N-Quads files into one N-Triples file per named graph in ``directory``.
+
+        Each file is parsed once, as a stream; about ``buffer_bytes`` characters of N-Triples wait
+        in memory before they are appended to their graphs' files (appending, not one open file
+        per graph, so a build with thousands of graphs does not run out of file handles). A graph
+        named in several files gets all their triples. Blank node labels are kept, so a blank node
+        is one node within its graph.
+        """
+        files: dict[str, Path] = {}
+        pending: dict[str, list[str]] = {}
+        held = 0
+
+        def flush() -> None:
+            try:
+                for graph, lines in pending.items():
+                    with files[graph].open("a", encoding="utf-8") as out:
+                        out.writelines(lines)
+            except OSError as error:
+                raise StoreError(f"cannot write the graphs to publish into {directory}: {error}") from error
+            pending.clear()
+
+        for source in nquads_files:
+            try:
+                for quad in ox.parse(path=str(source), format=ox.RdfFormat.N_QUADS):
+                    if not isinstance(quad.graph_name, ox.NamedNode):
+                        raise StoreError(
+                            f"{source} has a triple outside any named graph ({quad}): a remote "
+                            "store is written graph by graph, so every quad needs a graph IRI"
+                        )
+                    graph = quad.graph_name.value
+                    if graph not in files:
+                        files[graph] = directory / f"{len(files)}.nt"
+                    line = f"{quad.triple} .\n"
+                    pending.setdefault(graph, []).append(line)
+                    held += len(line)
+                    if held >= buffer_bytes:
+                        flush()
+                        held = 0
+            except SyntaxError as error:
+                raise StoreError(f"{source} is not valid N-Quads: {error}") from error
+            except OSError as error:
+                raise StoreError(f"cannot read {source}: {error}") from error
+        flush()
+        return files
 
     def describe(self) -> str:
         return f"SPARQL server at {self.query_url}"

@@ -74,3 +74,14 @@ def citykg_server(env: dict[str, str]) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def virtuoso_server(directory: Path) -> Iterator[dict[str, str]]:
+    """A real Virtuoso (`virtuoso-t`, set up by scripts/virtuoso.py) on free loopback ports, its
+    database in ``directory``; yields the URLs a ``RemoteStore`` needs (``query_url``,
+    ``update_url``, ``gsp_url``) and stops the server after."""
+    from scripts.virtuoso import server
+
+    with server(directory, free_port(), free_port(), buffers_mib=64) as base:
+        yield {"query_url": base + "/sparql", "update_url": base + "/sparql", "gsp_url": base + "/sparql-graph-crud"}

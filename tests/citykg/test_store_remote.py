@@ -9,9 +9,9 @@ import pytest
 
 from citykg.build import build
 from citykg.config import Settings
-from citykg.errors import QueryError
+from citykg.errors import QueryError, StoreError
 from citykg.queries import get_query, run_named_query
-from citykg.store import open_store
+from citykg.store import RemoteStore, open_store
 from tests.helpers import oxigraph_server
 
 
@@ -61,3 +61,40 @@ def test_bad_entity_parameter_is_refused():
 def test_remote_reports_bad_query(remote_settings):
     with pytest.raises(QueryError):
         open_store(remote_settings).query("SELECT WHERE {")
+
+
+def assert_publish_replaces(store: RemoteStore, directory: Path) -> None:
+    """A second publish replaces the graphs it names, leaves the others, and merges a graph that
+    two files share (a store that already holds data of its own is left alone but for these)."""
+    first, second, extra = directory / "1.nq", directory / "2.nq", directory / "3.nq"
+    first.write_text('<urn:s> <urn:p> "old" <urn:test:a> .\n<urn:s> <urn:p> "kept" <urn:test:b> .\n')
+    second.write_text('<urn:s> <urn:p> "new" <urn:test:a> .\n')
+    extra.write_text('<urn:s> <urn:p> "also new" <urn:test:a> .\n')
+    store.publish([first])
+    store.publish([second, extra])
+    found = store.select("SELECT ?g ?o WHERE { GRAPH ?g { <urn:s> <urn:p> ?o } }")
+    assert sorted((r["g"].value, r["o"].value) for r in found) == [
+        ("urn:test:a", "also new"), ("urn:test:a", "new"), ("urn:test:b", "kept"),
+    ]
+
+
+def test_publish_replaces_graphs(tmp_path):
+    with oxigraph_server(tmp_path / "oxigraph") as base:
+        assert_publish_replaces(RemoteStore(base + "/query", gsp_url=base + "/store"), tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('<urn:s> <urn:p> "no end" <urn:g>\n', "is not valid N-Quads"),
+        ('<urn:s> <urn:p> "default graph" .\n', "outside any named graph"),
+    ],
+)
+def test_publish_names_bad_input(tmp_path, text, problem):
+    """Bad input is refused before anything reaches the server (none listens at this URL)."""
+    bad = tmp_path / "bad.nq"
+    bad.write_text(text)
+    store = RemoteStore("http://127.0.0.1:9/query", gsp_url="http://127.0.0.1:9/store")
+    with pytest.raises(StoreError, match=problem) as error:
+        store.publish([bad])
+    assert str(bad) in str(error.value)
