@@ -163,7 +163,7 @@ class EmbeddedStore(GraphStore):
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._lock = threading.Lock()
-        self._opened: tuple[Path, ox.Store] | None = None
+        self._opened: tuple[str, ox.Store] | None = None  # the link's text, the store it names
 
     @property
     def current_link(self) -> Path:
@@ -179,15 +179,22 @@ class EmbeddedStore(GraphStore):
             raise StoreError(f"cannot read {self.current_link}: {error}") from error
 
     def _store(self) -> ox.Store:
-        target = self.current_build()
-        if target is None:
-            raise StoreError(
-                f"no graph has been built in {self.root} yet: run `citykg build` first"
-            )
+        """The served build's store, opened once per build. Asked before every query, so the
+        link's text (one readlink, no path resolution) tells whether the build changed."""
+        try:
+            link = os.readlink(self.current_link)
+        except FileNotFoundError:
+            raise StoreError(f"no graph has been built in {self.root} yet: run `citykg build` first") from None
+        except OSError as error:
+            raise StoreError(f"cannot read {self.current_link}: {error}") from error
+        opened = self._opened
+        if opened is not None and opened[0] == link:
+            return opened[1]
+        target = (self.root / link).resolve()
         with self._lock:
-            if self._opened is None or self._opened[0] != target:
+            if self._opened is None or self._opened[0] != link:
                 try:
-                    self._opened = (target, ox.Store.read_only(str(target)))
+                    self._opened = (link, ox.Store.read_only(str(target)))
                 except OSError as error:
                     raise StoreError(f"cannot open the store at {target}: {error}") from error
             return self._opened[1]
