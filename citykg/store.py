@@ -169,24 +169,26 @@ class EmbeddedStore(GraphStore):
     def current_link(self) -> Path:
         return self.root / "current"
 
-    def current_build(self) -> Path | None:
-        """The directory of the build being served, or None before the first build."""
+    def _link(self) -> str | None:
+        """The text of the ``current`` link (a path under builds/), or None before the first build."""
         try:
-            return (self.root / os.readlink(self.current_link)).resolve()
+            return os.readlink(self.current_link)
         except FileNotFoundError:
             return None
         except OSError as error:
             raise StoreError(f"cannot read {self.current_link}: {error}") from error
 
+    def current_build(self) -> Path | None:
+        """The directory of the build being served, or None before the first build."""
+        link = self._link()
+        return None if link is None else (self.root / link).resolve()
+
     def _store(self) -> ox.Store:
         """The served build's store, opened once per build. Asked before every query, so the
         link's text (one readlink, no path resolution) tells whether the build changed."""
-        try:
-            link = os.readlink(self.current_link)
-        except FileNotFoundError:
-            raise StoreError(f"no graph has been built in {self.root} yet: run `citykg build` first") from None
-        except OSError as error:
-            raise StoreError(f"cannot read {self.current_link}: {error}") from error
+        link = self._link()
+        if link is None:
+            raise StoreError(f"no graph has been built in {self.root} yet: run `citykg build` first")
         opened = self._opened
         if opened is not None and opened[0] == link:
             return opened[1]
