@@ -11,7 +11,7 @@ Steps (each prints its figures; everything runs on this machine, described first
 3. the same quads parsed by rdflib (a prefix of the file: rdflib needs ~1 kB of memory a quad)
    and bulk-loaded by pyoxigraph, for reference;
 4. a build with the import (the real sources, the knowledge base, the imported file);
-5. partner search p50/p95 (``citykg.partner_search.partner_search``) on that build;
+5. partner search p50/p95 of the ten searches of ``benchmarks/partner_search.py`` on that build;
 6. ``/sparql`` requests per second with 16 concurrent clients, against ``citykg serve``, a minimal
    FastAPI + pyoxigraph app and rdflib-endpoint on the same store (``benchmarks/sparql_throughput.py``).
 """
@@ -93,7 +93,6 @@ def main() -> None:
     parser.add_argument("--rdflib-max-quads", type=int, default=1_500_000,
                         help="largest store the /sparql step serves with rdflib-endpoint (bigger: skipped)")
     parser.add_argument("--search-runs", type=int, default=5)
-    parser.add_argument("--search-budget", type=float, default=30.0, help="seconds per search case, at least one run")
     parser.add_argument("--skip", default="", help="comma-separated steps to skip: small,build,search,sparql")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
@@ -152,33 +151,9 @@ def main() -> None:
 
     embedded = EmbeddedStore(settings.store)
     if "search" not in skip:
-        try:
-            from citykg.partner_search import partner_search
-        except ImportError:
-            print("partner search: citykg.partner_search is not there; skipped")
-        else:
-            cases = {
-                "text=energy": dict(text="energy"),
-                "country=ro": dict(country="country/ro"),
-                "type=University,country=de": dict(type="University", country="country/de"),
-                "programme=horizon-europe,role=coordinator": dict(programme="programme/horizon-europe", role="coordinator"),
-                "near=org/utcn": dict(near="org/utcn"),
-            }
-            partner_search(embedded, text="energy")  # warm: label index, network
-            for name, params in cases.items():
-                times = []
-                budget = time.perf_counter() + args.search_budget
-                for _ in range(args.search_runs):
-                    if times and time.perf_counter() > budget:
-                        break
-                    t = time.perf_counter()
-                    try:
-                        found = len(partner_search(embedded, **params))
-                    except Exception as error:  # noqa: BLE001 - a benchmark reports, it does not stop
-                        found = f"error: {error}"
-                    times.append(time.perf_counter() - t)
-                print(f"partner search {name} ({len(times)} runs): p50 {percentile(times, 50) * 1000:.0f} ms, "
-                      f"p95 {percentile(times, 95) * 1000:.0f} ms ({found} results)")
+        from partner_search import measure_searches
+
+        measure_searches(embedded, args.search_runs)
 
     if "sparql" not in skip:
         from sparql_throughput import sparql_step
