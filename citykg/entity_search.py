@@ -30,9 +30,9 @@ import threading
 import weakref
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -118,6 +118,21 @@ class SearchHit:
         """Hits sort on this: more of the query's words, exact, better score, preferred name,
         shorter label."""
         return (-self.coverage, -self.exact, -self.score, _PROPERTY_RANK.get(self.property, 3), len(self.label))
+
+
+class Match(NamedTuple):
+    """An entity a query found, before it is shown: its position in the index, its best label
+    and how well that matched. Partner search ranks thousands of these to show a page of them."""
+
+    position: int
+    label: Label
+    score: float
+    coverage: float
+    exact: int
+
+    def rank_key(self) -> tuple:
+        """The same order as :meth:`SearchHit.rank_key`."""
+        return (-self.coverage, -self.exact, -self.score, _PROPERTY_RANK.get(self.label.property, 3), len(self.label.text))
 
 
 def tokens(text: str) -> list[str]:
@@ -213,6 +228,14 @@ class LabelIndex:
         n = self._by_iri.get(iri)
         return None if n is None else self.entities[n]
 
+    def positions(self, iris: Iterable[str]) -> frozenset[int]:
+        """Where these entities are in the index (what ``within`` takes); unknown IRIs are left out."""
+        by_iri = self._by_iri
+        return frozenset(by_iri[iri] for iri in iris if iri in by_iri)
+
+    def hit(self, match: Match) -> SearchHit:
+        return _hit(self.entities[match.position], match.label, match.score, match.coverage, match.exact)
+
     def search(
         self,
         query: str,
@@ -220,13 +243,28 @@ class LabelIndex:
         types: Collection[str] | None = None,
         limit: int | None = 10,
         complete: bool = True,
-        within: Collection[str] | None = None,
+        within: Set[int] | None = None,
     ) -> list[SearchHit]:
         """Entities whose names match ``query`` best first.
 
         ``types``: only entities of one of these classes (``{"Organisation", "City"}``);
-        ``within``: only these IRIs; ``complete``: the last word may be unfinished.
+        ``within``: only the entities at these positions (:meth:`positions`); ``complete``: the
+        last word may be unfinished.
         """
+        entities = self.entities
+        found = self.matches(query, types=types, complete=complete, within=within)
+        found.sort(key=lambda m: (*m.rank_key(), entities[m.position].name, entities[m.position].id))
+        return [self.hit(m) for m in (found if limit is None else found[:limit])]
+
+    def matches(
+        self,
+        query: str,
+        *,
+        types: Collection[str] | None = None,
+        complete: bool = True,
+        within: Set[int] | None = None,
+    ) -> list[Match]:
+        """What :meth:`search` finds, all of it, in no order: a caller ranks them its own way."""
         query = query.strip()
         if len(query) > MAX_QUERY_CHARS:
             raise InvalidParameterError(
@@ -243,11 +281,9 @@ class LabelIndex:
             for n in found:
                 counts[n] += 1
         allowed = None if types is None else set(types)
-        inside = within if within is None or isinstance(within, (set, frozenset)) else set(within)
         candidates = [
-            n for n, c in counts.items()
-            if (allowed is None or self.entities[n].types & allowed)
-            and (inside is None or self.entities[n].iri in inside)
+            n for n in counts
+            if (within is None or n in within) and (allowed is None or self.entities[n].types & allowed)
         ]
         if not candidates and direct is None:
             return []
@@ -258,11 +294,12 @@ class LabelIndex:
         if len(candidates) > MAX_CANDIDATES:
             strength = {n: sum(m.get(n, 0.0) for m in matched) for n in candidates}
             candidates = sorted(candidates, key=lambda n: -strength[n])[:MAX_CANDIDATES]
-        hits = self._score(query, key_of(words), candidates, best / len(significant))
+        found = self._score(query, key_of(words), candidates, best / len(significant))
         if direct is not None and (allowed is None or direct.types & allowed):
-            hits = [h for h in hits if h.iri != direct.iri]
-            hits.insert(0, _hit(direct, direct.labels[0], 100.0, 1.0, 2))
-        return hits if limit is None else hits[:limit]
+            position = self._by_iri[direct.iri]
+            found = [m for m in found if m.position != position]
+            found.insert(0, Match(position, direct.labels[0], 100.0, 1.0, 2))
+        return found
 
     def _entities_for(self, word: str, *, last: bool) -> dict[int, float]:
         """Entities having this word: same stem (1.0), words it begins (0.9), close spellings."""
@@ -284,28 +321,27 @@ class LabelIndex:
                     found[n] = max(found.get(n, 0.0), 0.8 * score / 100)
         return found
 
-    def _score(self, query: str, key: str, candidates: list[int], coverage: float) -> list[SearchHit]:
+    def _score(self, query: str, key: str, candidates: list[int], coverage: float) -> list[Match]:
         """Score the candidates' labels against the query; each entity by its best label."""
-        choices: dict[tuple[int, int], str] = {}
+        entities = self.entities
+        keys: list[str] = []
+        owners: list[tuple[int, Label]] = []
         for n in candidates:
-            for k, label in enumerate(self.entities[n].labels):
-                choices[(n, k)] = label.key
-        best: dict[int, tuple[tuple, int, float, int]] = {}
+            for label in entities[n].labels:
+                keys.append(label.key)
+                owners.append((n, label))
+        best: dict[int, tuple[tuple, Label, float, int]] = {}
         folded_query = fold(query)
-        for _, score, (n, k) in process.extract(
-            key, choices, scorer=fuzz.WRatio, score_cutoff=SCORE_CUTOFF, limit=None
-        ):
-            label = self.entities[n].labels[k]
-            exact = 2 if label.text == query else 1 if fold(label.text) == folded_query else 0
+        for _, score, i in process.extract(key, keys, scorer=fuzz.WRatio, score_cutoff=SCORE_CUTOFF, limit=None):
+            n, label = owners[i]
+            exact = 0
+            if label.key == key:  # a label the same as the query once folded has the same stems
+                exact = 2 if label.text == query else 1 if fold(label.text) == folded_query else 0
             rank = (exact, score, -_PROPERTY_RANK.get(label.property, 3), -len(label.text))
             if n not in best or rank > best[n][0]:
-                best[n] = (rank, k, score, exact)
-        hits = [
-            _hit(self.entities[n], self.entities[n].labels[k], score, coverage, exact)
-            for n, (_, k, score, exact) in best.items()
-        ]
-        hits.sort(key=lambda h: (*h.rank_key(), h.name, h.id))
-        return hits
+                best[n] = (rank, label, score, exact)
+        coverage = round(coverage, 3)  # as shown, so that equal-looking hits rank as ties
+        return [Match(n, label, round(float(score), 1), coverage, exact) for n, (_, label, score, exact) in best.items()]
 
     def resolve(
         self, value: str, *, parameter: str, types: Collection[str] | None = None, what: str = "entity"

@@ -50,6 +50,7 @@ from citykg.entity_search import (
     MAX_QUERY_CHARS,
     IndexedEntity,
     LabelIndex,
+    Match,
     SearchHit,
     label_index,
     per_build,
@@ -184,6 +185,27 @@ class Closeness:
     tier: int  # 1 shared project, 2 shared partner, 3 same city, 4 shared programme
     kind: str
     strength: int  # how many shared projects, partners, programmes
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One tier of closeness to a ``near`` entity: participant -> what ties it, which is the
+    shared projects (tier 1), the shared partners (2), the common place (3) or the narrowest
+    shared programmes (4). A tier near a hub holds tens of thousands of participants, so a
+    :class:`Closeness` is only made for those shown."""
+
+    number: int
+    ties: dict[str, Any]
+
+    def strength(self, participant: str) -> int:
+        """How many projects, partners or programmes are shared (a place is one)."""
+        return 1 if self.number == 3 else len(self.ties[participant])
+
+    def closeness(self, participant: str) -> tuple[Closeness, dict[str, Any]]:
+        tie = self.ties[participant]
+        what = {1: "projects", 2: "partners", 3: "place", 4: "programmes"}[self.number]
+        return (Closeness(self.number, CLOSENESS[self.number], self.strength(participant)),
+                {what: sorted(tie) if self.number == 2 else tie})
 
 
 @dataclass(frozen=True)
@@ -385,19 +407,19 @@ class PartnerNetwork:
             if roles[0] != "partner":
                 self.led[x].append(project)
         self.first_roles, self.led = dict(self.first_roles), dict(self.led)
-        #: project -> its dates as (is an end, ISO text up to the day), for the period filter
-        self.spans: dict[str, tuple[tuple[bool, str], ...]] = {
-            project: tuple((relation == "endDate", value.value[:10]) for relation, value in dates)
-            for project, dates in self.dates.items()
-        }
+        #: project -> (the latest day it may have started, the earliest it may have ended), ISO
+        #: days: what the period filter compares with (see :meth:`active`)
+        self.windows: dict[str, tuple[str, str]] = {project: _window(dates) for project, dates in self.dates.items()}
         self.participants = set(self.first_roles)
         self._programmes: dict[str, dict[str, list[str]]] = {}
         self._parents: dict[str, set[str]] = {}
         self._programme_projects: dict[str, set[str]] = {}
         self._busiest: list[str] | None = None
+        self._place: dict[str, int] | None = None
         self._leading: list[str] | None = None
         self._project_order: dict[str, int] | None = None
         self._by_name: dict[str, list[str]] = {}
+        self._positions: frozenset[int] | None = None
 
     @classmethod
     def from_store(cls, store: GraphStore) -> PartnerNetwork:
@@ -455,29 +477,12 @@ class PartnerNetwork:
         """Whether a project's known dates overlap [start, end], at the precision of each date
         (a year or a month covers all its days); signing counts as starting; a project without
         dates is not known to be active."""
-        span = self.spans.get(project)
-        if not span:
-            return False
-        low = start.isoformat() if start else None
-        high = end.isoformat() if end else None
-        for is_end, text in span:
-            if is_end:
-                if low and text < low[: len(text)]:
-                    return False
-            elif high and text > high[: len(text)]:
-                return False
-        return True
+        window = self.windows.get(project)
+        return window is not None and _overlaps(window, start and start.isoformat(), end and end.isoformat())
 
     # closeness -----------------------------------------------------------------------------
 
-    def closeness(self, near: str) -> dict[str, tuple[Closeness, dict[str, Any]]]:
-        """Every participant tied to ``near``, with how closely (see :meth:`closeness_tiers`)."""
-        found: dict[str, tuple[Closeness, dict[str, Any]]] = {}
-        for tier in self.closeness_tiers(near):
-            found.update(tier)
-        return found
-
-    def closeness_tiers(self, near: str) -> Iterator[dict[str, tuple[Closeness, dict[str, Any]]]]:
+    def closeness_tiers(self, near: str) -> Iterator[Tier]:
         """The participants tied to ``near`` (or to what stands for it, see :meth:`proxies`), one
         tier at a time, closest first, each participant once, with what ties it: shared projects,
         then shared partners (networkx distances 2 and 4 on the participation graph), then the
@@ -494,26 +499,24 @@ class PartnerNetwork:
             for node in self.graph[project]:
                 if node not in seen:
                     shared_projects[node].append(project)
-        tier: dict[str, tuple[Closeness, dict[str, Any]]] = {
-            node: (Closeness(1, CLOSENESS[1], len(shared)), {"projects": shared})
-            for node, shared in sorted(shared_projects.items())
-        }
-        seen |= set(tier)
+        tier = Tier(1, dict(shared_projects))
+        seen.update(tier.ties)
         yield tier
         middles: dict[str, set[str]] = defaultdict(set)  # the tier-1 partners each node shares a project with
-        for middle in sorted(tier):
+        for middle in sorted(tier.ties):
             for project in self.graph[middle]:
                 for node in self.graph[project]:
                     if node not in seen:  # so at distance 4 from the anchors
                         middles[node].add(middle)
-        tier = {node: (Closeness(2, CLOSENESS[2], len(m)), {"partners": sorted(m)}) for node, m in middles.items()}
-        seen |= set(tier)
+        tier = Tier(2, dict(middles))
+        seen.update(tier.ties)
         yield tier
-        tier = {}
+        places: dict[str, str] = {}
         for place in sorted({place for a in anchors for place in self.places_of(a)}):
-            for node in sorted(self.in_place(place) - seen - set(tier)):
-                tier[node] = (Closeness(3, CLOSENESS[3], 1), {"place": place})
-        seen |= set(tier)
+            for node in sorted(self.in_place(place) - seen - set(places)):
+                places[node] = place
+        tier = Tier(3, places)
+        seen.update(tier.ties)
         yield tier
         shared_programmes: dict[str, list[str]] = defaultdict(list)
         for programme in sorted({g for p in anchor_projects for g in self.programmes_of(p)}):
@@ -521,11 +524,10 @@ class PartnerNetwork:
                 for node in self.graph[project]:
                     if node not in seen and programme not in shared_programmes[node]:
                         shared_programmes[node].append(programme)
-        tier = {}
-        for node, programmes in shared_programmes.items():
-            narrowest = [g for g in programmes if not any(g in self.parents(h) for h in programmes if h != g)]
-            tier[node] = (Closeness(4, CLOSENESS[4], len(narrowest)), {"programmes": narrowest})
-        yield tier
+        yield Tier(4, {
+            node: [g for g in programmes if not any(g in self.parents(h) for h in programmes if h != g)]
+            for node, programmes in shared_programmes.items()
+        })
 
     def busiest(self, index: LabelIndex) -> list[str]:
         """Every participant, most projects first (then most coordinator and lead-partner roles,
@@ -539,11 +541,24 @@ class PartnerNetwork:
             self._busiest = sorted(self.participants, key=key)
         return self._busiest
 
+    def place_in_busiest(self, index: LabelIndex) -> dict[str, int]:
+        """Participant -> its place in :meth:`busiest`: how a search that counts all projects
+        breaks ties, without reading names for thousands of text matches."""
+        if self._place is None:
+            self._place = {x: n for n, x in enumerate(self.busiest(index))}
+        return self._place
+
     def leading(self) -> list[str]:
         """Every participant, most coordinator and lead-partner roles first, kept per build."""
         if self._leading is None:
             self._leading = sorted(self.participants, key=lambda x: (-len(self.led.get(x, ())), x))
         return self._leading
+
+    def positions(self, index: LabelIndex) -> frozenset[int]:
+        """The participants' positions in the label index: where a text search looks, kept per build."""
+        if self._positions is None:
+            self._positions = index.positions(self.participants)
+        return self._positions
 
     def projects_by_name(self, participant: str, index: LabelIndex) -> list[str]:
         """A participant's projects in name order, kept once asked for."""
@@ -581,9 +596,10 @@ def warm_indexes(store: GraphStore) -> None:
     except CityKGError as error:
         print(f"citykg: indexes not read ahead: {error}", file=sys.stderr)
         return
-    network.busiest(index)
+    network.place_in_busiest(index)
     network.leading()
     network.project_order(index)
+    network.positions(index)
 
 
 # --------------------------------------------------------------------------- the search
@@ -624,34 +640,46 @@ def run_search(store: GraphStore, filters: Filters, *, index: LabelIndex | None 
     """The search for filters already checked by :func:`check_filters`."""
     index = index or label_index(store)
     network = partner_network(store)
-    text_hits: dict[str, SearchHit] = {}
+    text_hits: dict[str, Match] = {}
     if filters.text:
-        hits = index.search(filters.text, limit=None, complete=False, within=network.participants)
-        text_hits = {h.iri: h for h in hits if h.coverage == 1.0}
+        entities = index.entities
+        text_hits = {entities[m.position].iri: m
+                     for m in index.matches(filters.text, complete=False, within=network.positions(index))
+                     if m.coverage == 1.0}
     named = set(text_hits) if filters.text else None
-    near: dict[str, tuple[Closeness, dict[str, Any]]] = {}
+    tiers: list[Tier] = []
     if filters.near:
         matched = {}
         for tier in network.closeness_tiers(filters.near.iri):  # disjoint tiers, closest first
-            near.update(tier)
+            tiers.append(tier)
             # strongest ties first, a few hundred at a time: enough results, and no one left out
             # who could tie with the last of them, ends the search
-            strength = {x: tie[0].strength for x, tie in tier.items()}
-            order = sorted(tier, key=strength.__getitem__, reverse=True)
+            strength = {x: tier.strength(x) for x in tier.ties}
+            order = sorted(strength, key=strength.__getitem__, reverse=True)
             step = 4 * filters.limit
             for start in range(0, len(order), step):
                 matched.update(matching_participations(network, index, filters, named, set(order[start:start + step])))
                 rest = order[start + step:start + step + 1]
-                if len(matched) >= filters.limit and (not rest or tier[rest[0]][0].strength < _last_strength(
-                        matched, tier, filters.limit)):
+                if len(matched) >= filters.limit and (not rest or strength[rest[0]] < _last_strength(
+                        matched, strength, filters.limit)):
                     break
             if len(matched) >= filters.limit:
                 break
     else:
         matched = matching_participations(network, index, filters, named)
-    ranked = heapq.nsmallest(filters.limit, matched, key=lambda p: _rank(p, matched[p], text_hits, near, index))
+    near = {x: next(t for t in tiers if x in t.ties) for x in matched} if tiers else {}
+    if filters.on_projects:
+        ranked = heapq.nsmallest(filters.limit, matched, key=lambda p: _rank(p, matched[p], text_hits, near, index))
+    else:  # every project of each counts: the ranking by projects, roles and name is kept per build
+        place = network.place_in_busiest(index)
+        ranked = heapq.nsmallest(filters.limit, matched, key=lambda p: (
+            (near[p].number, -near[p].strength(p)) if p in near else (),
+            text_hits[p].rank_key() if p in text_hits else (),
+            place[p],
+        ))
     builder = _ResultBuilder(index, network, filters)
-    drafts = [builder.draft(p, matched[p], text_hits.get(p), near.get(p)) for p in ranked]
+    drafts = [builder.draft(p, matched[p], index.hit(text_hits[p]) if p in text_hits else None,
+                            near[p].closeness(p) if p in near else None) for p in ranked]
     sources = statement_sources(store, builder.evidence_keys)
     money = allocations(store, {(d.participant, BASE + r.project.id, r.role) for d in drafts for r in d.projects})
     return [builder.finish(draft, sources, money) for draft in drafts]
@@ -683,25 +711,29 @@ def matching_participations(
         project_sets.append(network.projects_funded_by(filters.call.iri))
     if filters.programme:
         project_sets.append(network.projects_funded_by(filters.programme.iri))
-    participants = set.intersection(*participant_sets) if participant_sets else None
-    projects = set.intersection(*project_sets) if project_sets else None
+    participants = _common(participant_sets)
+    projects = _common(project_sets)
     wanted = None
     if filters.type or filters.country:
         wanted = index.members(type=filters.type, country=filters.country.id if filters.country else None)
     dated = filters.active_from is not None or filters.active_to is not None
-    active: dict[str, bool] = {}
+    low = filters.active_from and filters.active_from.isoformat()
+    high = filters.active_to and filters.active_to.isoformat()
+    windows = network.windows
 
     def project_ok(p: str) -> bool:
         if projects is not None and p not in projects:
             return False
         if dated:
-            if p not in active:
-                active[p] = network.active(p, filters.active_from, filters.active_to)
-            return active[p]
+            window = windows.get(p)
+            return window is not None and _overlaps(window, low, high)
         return True
 
     def role_of(x: str, p: str) -> str | None:
-        return next((r for r in network.roles[(x, p)] if filters.role in (None, r)), None)
+        roles = network.roles[(x, p)]
+        if filters.role is None:
+            return roles[0]
+        return filters.role if filters.role in roles else None
 
     def matches(x: str) -> dict[str, str]:
         everything = network.first_roles.get(x, {})
@@ -752,10 +784,31 @@ def matching_participations(
     return found
 
 
-def _last_strength(matched: dict[str, dict[str, str]], tier: dict[str, tuple[Closeness, dict]], limit: int) -> int:
+def _last_strength(matched: dict[str, dict[str, str]], strength: dict[str, int], limit: int) -> int:
     """The weakest tie strength among the ``limit`` strongest matched participants of a tier."""
-    strengths = sorted((tier[x][0].strength for x in matched if x in tier), reverse=True)
+    strengths = sorted((strength[x] for x in matched if x in strength), reverse=True)
     return strengths[min(limit, len(strengths)) - 1] if strengths else 0
+
+
+def _common(sets: list[set[str]]) -> set[str] | None:
+    """What every set has (the one set itself, not a copy, when there is one); None for no sets."""
+    if not sets:
+        return None
+    return sets[0] if len(sets) == 1 else set.intersection(*sets)
+
+
+def _window(dates: Iterable[tuple[str, Term]]) -> tuple[str, str]:
+    """(the latest first day of a start or signing, the earliest last day of an end), as ISO
+    days, from dates of any precision: a year or a month is padded to its first or last day
+    (a month's last day as 31 is enough to compare ISO text), so that comparing windows with
+    days is comparing each date at its own precision."""
+    starts = [value.value[:10] + "0000-01-01"[len(value.value[:10]):] for relation, value in dates if relation != "endDate"]
+    ends = [value.value[:10] + "9999-12-31"[len(value.value[:10]):] for relation, value in dates if relation == "endDate"]
+    return max(starts, default="0000-01-01"), min(ends, default="9999-12-31")
+
+
+def _overlaps(window: tuple[str, str], low: str | None, high: str | None) -> bool:
+    return (low is None or window[1] >= low) and (high is None or window[0] <= high)
 
 
 def bind_rows(sparql: str, variables: Sequence[str], rows: Sequence[Sequence[Term]]) -> str:
@@ -772,12 +825,13 @@ def bind_rows(sparql: str, variables: Sequence[str], rows: Sequence[Sequence[Ter
     return f"{sparql[: match.end()]} VALUES ({head}) {{ {body} }} {sparql[match.end():]}"
 
 
-def _rank(participant: str, projects: dict[str, str], text_hits: dict[str, SearchHit],
-          near: dict[str, tuple[Closeness, dict]], index: LabelIndex) -> tuple:
+def _rank(participant: str, projects: dict[str, str], text_hits: dict[str, Match], near: dict[str, Tier],
+          index: LabelIndex) -> tuple:
+    """Closeness, then the name's match, then matching projects, leading roles among them, name."""
     entity = index.get(participant)
-    closeness = near[participant][0] if participant in near else None
+    tier = near.get(participant)
     return (
-        (closeness.tier, -closeness.strength) if closeness else (),
+        (tier.number, -tier.strength(participant)) if tier else (),
         text_hits[participant].rank_key() if participant in text_hits else (),
         -len(projects),
         -sum(1 for role in projects.values() if role != "partner"),

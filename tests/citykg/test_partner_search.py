@@ -10,6 +10,7 @@ import pytest
 from citykg.errors import InvalidParameterError
 from citykg.partner_search import (
     PARTICIPANT_TYPES,
+    PartnerNetwork,
     PartnerResult,
     bind_rows,
     partner_network,
@@ -239,6 +240,34 @@ def test_results_serialise_to_json(built_store):
 
 def test_the_network_is_kept_per_build(built_store):
     assert partner_network(built_store) is partner_network(built_store)
+
+
+@pytest.mark.parametrize(
+    ("dates", "start", "end", "active"),
+    [
+        # signed in 2022 (a year), ended in March 2023 (a month): each date covers all its days
+        ({"signedDate": "2022", "endDate": "2023-03"}, "2023-03-31", None, True),
+        ({"signedDate": "2022", "endDate": "2023-03"}, "2023-04-01", None, False),
+        ({"signedDate": "2022", "endDate": "2023-03"}, None, "2022-01-01", True),
+        ({"signedDate": "2022", "endDate": "2023-03"}, None, "2021-12-31", False),
+        # a start on a day, and an end not known: running ever since
+        ({"startDate": "2024-02-15"}, "2030-01-01", "2030-12-31", True),
+        ({"startDate": "2024-02-15"}, "2024-01-01", "2024-02-14", False),
+        # a later start (signed first, started after) is the one that counts
+        ({"signedDate": "2023-11-20", "startDate": "2024-01-01", "endDate": "2026-12-31"}, "2023-12-01", "2023-12-31", False),
+        ({}, "2020-01-01", "2030-01-01", False),  # no dates: not known to be active
+    ],
+)
+def test_a_project_is_active_at_the_precision_of_its_dates(dates, start, end, active):
+    from datetime import date
+
+    import pyoxigraph as ox
+
+    project = "https://w3id.org/citykg/project/p"
+    rows = [("https://w3id.org/citykg/org/o", "partner", ox.NamedNode(project))]
+    rows += [(project, relation, ox.Literal(value)) for relation, value in dates.items()]
+    network = PartnerNetwork(rows)
+    assert network.active(project, start and date.fromisoformat(start), end and date.fromisoformat(end)) is active
 
 
 def test_participant_types_are_the_ontologys(built_store):
