@@ -28,10 +28,12 @@ import gc
 import re
 import threading
 import weakref
+from array import array
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, NamedTuple, TypeVar
 
 from rapidfuzz import fuzz, process
@@ -121,18 +123,21 @@ class SearchHit:
 
 
 class Match(NamedTuple):
-    """An entity a query found, before it is shown: its position in the index, its best label
-    and how well that matched. Partner search ranks thousands of these to show a page of them."""
+    """An entity a query found, before it is shown: its position in the index, which of its
+    labels matched best (its number among the entity's labels, that label's property rank and
+    length) and how well. Partner search ranks thousands of these to show a page of them."""
 
     position: int
-    label: Label
+    label: int
     score: float
     coverage: float
     exact: int
+    property_rank: int
+    length: int
 
     def rank_key(self) -> tuple:
         """The same order as :meth:`SearchHit.rank_key`."""
-        return (-self.coverage, -self.exact, -self.score, _PROPERTY_RANK.get(self.label.property, 3), len(self.label.text))
+        return (-self.coverage, -self.exact, -self.score, self.property_rank, self.length)
 
 
 def tokens(text: str) -> list[str]:
@@ -151,6 +156,21 @@ class LabelIndex:
         self.entities: list[IndexedEntity] = list(entities)
         self._members: dict[tuple, set[str]] = {}
         self._by_iri = {e.iri: n for n, e in enumerate(self.entities)}
+        # Every label's key, text, property rank and length in flat lists (entity n's labels are
+        # at _first[n] .. _first[n + 1] - 1): scoring thousands of labels reads these, as reading
+        # that many Label objects, scattered in memory, cost more than the scoring itself.
+        self._first = array("l", [0])
+        self._keys: list[str] = []
+        self._texts: list[str] = []
+        ranks: list[int] = []
+        for entity in self.entities:
+            for label in entity.labels:
+                self._keys.append(label.key)
+                self._texts.append(label.text)
+                ranks.append(_PROPERTY_RANK.get(label.property, 3))
+            self._first.append(len(self._keys))
+        self._ranks = array("b", ranks)
+        self._lengths = array("l", map(len, self._texts))
         stems: dict[str, set[int]] = defaultdict(set)
         words: dict[str, set[int]] = defaultdict(set)
         for n, entity in enumerate(self.entities):
@@ -234,7 +254,8 @@ class LabelIndex:
         return frozenset(by_iri[iri] for iri in iris if iri in by_iri)
 
     def hit(self, match: Match) -> SearchHit:
-        return _hit(self.entities[match.position], match.label, match.score, match.coverage, match.exact)
+        entity = self.entities[match.position]
+        return _hit(entity, entity.labels[match.label], match.score, match.coverage, match.exact)
 
     def search(
         self,
@@ -276,15 +297,11 @@ class LabelIndex:
         direct = self.get(query) if ENTITY_ID.fullmatch(query) else None
         significant = [w for w in words if w not in STOPWORDS] or words
         matched = [self._entities_for(w, last=complete and w == words[-1]) for w in significant]
-        counts: dict[int, int] = defaultdict(int)
-        for found in matched:
-            for n in found:
-                counts[n] += 1
+        counts = Counter(chain.from_iterable(matched))  # how many of the query's words each entity has
         allowed = None if types is None else set(types)
-        candidates = [
-            n for n in counts
-            if (within is None or n in within) and (allowed is None or self.entities[n].types & allowed)
-        ]
+        candidates = list(counts) if within is None else [n for n in counts if n in within]
+        if allowed is not None:
+            candidates = [n for n in candidates if self.entities[n].types & allowed]
         if not candidates and direct is None:
             return []
         best = max((counts[n] for n in candidates), default=0)
@@ -298,7 +315,8 @@ class LabelIndex:
         if direct is not None and (allowed is None or direct.types & allowed):
             position = self._by_iri[direct.iri]
             found = [m for m in found if m.position != position]
-            found.insert(0, Match(position, direct.labels[0], 100.0, 1.0, 2))
+            label = direct.labels[0]
+            found.insert(0, Match(position, 0, 100.0, 1.0, 2, _PROPERTY_RANK.get(label.property, 3), len(label.text)))
         return found
 
     def _entities_for(self, word: str, *, last: bool) -> dict[int, float]:
@@ -323,25 +341,31 @@ class LabelIndex:
 
     def _score(self, query: str, key: str, candidates: list[int], coverage: float) -> list[Match]:
         """Score the candidates' labels against the query; each entity by its best label."""
-        entities = self.entities
-        keys: list[str] = []
-        owners: list[tuple[int, Label]] = []
+        first, keys = self._first, self._keys
+        labels: list[int] = []  # the flat numbers of the candidates' labels
+        owner: list[int] = []  # and the candidate each is a label of
         for n in candidates:
-            for label in entities[n].labels:
-                keys.append(label.key)
-                owners.append((n, label))
-        best: dict[int, tuple[tuple, Label, float, int]] = {}
+            labels.extend(range(first[n], first[n + 1]))
+            owner.extend([n] * (first[n + 1] - first[n]))
+        best: dict[int, tuple] = {}
         folded_query = fold(query)
-        for _, score, i in process.extract(key, keys, scorer=fuzz.WRatio, score_cutoff=SCORE_CUTOFF, limit=None):
-            n, label = owners[i]
+        for _, score, i in process.extract(key, [keys[j] for j in labels], scorer=fuzz.WRatio,
+                                           score_cutoff=SCORE_CUTOFF, limit=None):
+            n, j = owner[i], labels[i]
+            held = best.get(n)
+            if held is not None and held[0] > score:
+                continue  # it has a better label already (results come best first: most are skipped)
             exact = 0
-            if label.key == key:  # a label the same as the query once folded has the same stems
-                exact = 2 if label.text == query else 1 if fold(label.text) == folded_query else 0
-            rank = (exact, score, -_PROPERTY_RANK.get(label.property, 3), -len(label.text))
-            if n not in best or rank > best[n][0]:
-                best[n] = (rank, label, score, exact)
+            if keys[j] == key:  # a label the same as the query once folded has the same stems
+                text = self._texts[j]
+                exact = 2 if text == query else 1 if fold(text) == folded_query else 0
+            # an exact label scores 100, so ranking on score before exact ranks as exact first
+            rank = (score, exact, -self._ranks[j], -self._lengths[j], -j)  # at a tie, the first label
+            if held is None or rank > held:
+                best[n] = rank
         coverage = round(coverage, 3)  # as shown, so that equal-looking hits rank as ties
-        return [Match(n, label, round(float(score), 1), coverage, exact) for n, (_, label, score, exact) in best.items()]
+        return [Match(n, -j - first[n], round(float(score), 1), coverage, exact, -rank, -length)
+                for n, (score, exact, rank, length, j) in best.items()]
 
     def resolve(
         self, value: str, *, parameter: str, types: Collection[str] | None = None, what: str = "entity"
