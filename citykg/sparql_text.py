@@ -118,9 +118,14 @@ def names_its_dataset(query: str) -> bool:
     >>> names_its_dataset("SELECT * FROM <http://example.org/g> { ?s ?p ?o }")
     True
     """
-    if "from" not in query.lower():
+    if not _MAYBE_FROM.search(query):
         return False  # most queries: no need for the tokens (asked of every query a store runs)
     return any(token.is_word("FROM") for token in tokenize(query))
+
+
+#: What a dataset clause needs to be: FROM (NAMED), then an IRI or a prefixed name, with spaces or
+#: comments between. Text without it (as a comment saying "made from project") is not tokenized.
+_MAYBE_FROM = re.compile(r"\bfrom(?:\s|#[^\n]*)+(?:named(?:\s|#[^\n]*)+)?(?:<|[^\s<>#]*:)", re.IGNORECASE)
 
 
 def has_dataset_clause(update: str) -> bool:
