@@ -473,12 +473,15 @@ class PartnerNetwork:
         out.update({place: "governs" for place, rel in self.places.get(entity, {}).items() if rel == "governs"})
         return out
 
-    def active(self, project: str, start: date | None, end: date | None) -> bool:
-        """Whether a project's known dates overlap [start, end], at the precision of each date
-        (a year or a month covers all its days); signing counts as starting; a project without
-        dates is not known to be active."""
-        window = self.windows.get(project)
-        return window is not None and _overlaps(window, start and start.isoformat(), end and end.isoformat())
+    def active_among(self, projects: Iterable[str], start: date | None, end: date | None) -> list[str]:
+        """The projects whose known dates overlap [start, end], at the precision of each date (a
+        year or a month covers all its days); signing counts as starting; a project without
+        dates is not known to be active. A busy participant's thousands of projects go through
+        this, hence one comprehension over the precomputed windows."""
+        low, high = start and start.isoformat(), end and end.isoformat()
+        windows = self.windows
+        return [p for p in projects if (w := windows.get(p)) is not None
+                and (low is None or w[1] >= low) and (high is None or w[0] <= high)]
 
     # closeness -----------------------------------------------------------------------------
 
@@ -720,17 +723,14 @@ def matching_participations(
     if filters.type or filters.country:
         wanted = index.members(type=filters.type, country=filters.country.id if filters.country else None)
     dated = filters.active_from is not None or filters.active_to is not None
-    low = filters.active_from and filters.active_from.isoformat()
-    high = filters.active_to and filters.active_to.isoformat()
-    windows = network.windows
 
-    def project_ok(p: str) -> bool:
-        if projects is not None and p not in projects:
-            return False
+    def kept(candidates: Iterable[str]) -> Iterable[str]:
+        """The projects that pass the project filters (thousands for a busy participant)."""
+        if projects is not None:
+            candidates = [p for p in candidates if p in projects]
         if dated:
-            window = windows.get(p)
-            return window is not None and _overlaps(window, low, high)
-        return True
+            candidates = network.active_among(candidates, filters.active_from, filters.active_to)
+        return candidates
 
     def role_of(x: str, p: str) -> str | None:
         roles = network.roles[(x, p)]
@@ -743,11 +743,10 @@ def matching_participations(
         if projects is None and not dated and filters.role is None:
             return everything
         found = {}
-        for p in network.led.get(x, ()) if filters.role in ("coordinator", "lead-partner") else everything:
-            if project_ok(p):
-                role = everything[p] if filters.role is None else role_of(x, p)
-                if role is not None:
-                    found[p] = role
+        for p in kept(network.led.get(x, ()) if filters.role in ("coordinator", "lead-partner") else everything):
+            role = everything[p] if filters.role is None else role_of(x, p)
+            if role is not None:
+                found[p] = role
         return found
 
     if participants is not None and (projects is None or len(participants) <= len(projects)
@@ -756,9 +755,7 @@ def matching_participations(
         return {x: m for x in sorted(chosen) if (m := matches(x))}
     if projects is not None and len(projects) <= PROJECT_START_MAX:
         found: dict[str, dict[str, str]] = defaultdict(dict)
-        for p in projects:
-            if not project_ok(p):
-                continue
+        for p in kept(projects):
             for x in network.participants_of(p):
                 if (participants is None or x in participants) and (wanted is None or x in wanted):
                     role = role_of(x, p)
@@ -809,9 +806,6 @@ def _window(dates: Iterable[tuple[str, Term]]) -> tuple[str, str]:
     ends = [value.value[:10] + "9999-12-31"[len(value.value[:10]):] for relation, value in dates if relation == "endDate"]
     return max(starts, default="0000-01-01"), min(ends, default="9999-12-31")
 
-
-def _overlaps(window: tuple[str, str], low: str | None, high: str | None) -> bool:
-    return (low is None or window[1] >= low) and (high is None or window[0] <= high)
 
 
 def bind_rows(sparql: str, variables: Sequence[str], rows: Sequence[Sequence[Term]]) -> str:

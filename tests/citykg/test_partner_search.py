@@ -267,7 +267,8 @@ def test_a_project_is_active_at_the_precision_of_its_dates(dates, start, end, ac
     rows = [("https://w3id.org/citykg/org/o", "partner", ox.NamedNode(project))]
     rows += [(project, relation, ox.Literal(value)) for relation, value in dates.items()]
     network = PartnerNetwork(rows)
-    assert network.active(project, start and date.fromisoformat(start), end and date.fromisoformat(end)) is active
+    found = network.active_among([project], start and date.fromisoformat(start), end and date.fromisoformat(end))
+    assert found == ([project] if active else [])
 
 
 def test_participant_types_are_the_ontologys(built_store):
