@@ -236,15 +236,16 @@ def rdflib_data(build: Path, work: Path, max_quads: int) -> tuple[Path | None, s
 
 
 def settled(base: str) -> None:
-    """Wait until the citykg server has read its partner-search indexes: it starts on them in a
-    thread of its own as it comes up (a minute of CPU at CORDIS size, in the process that also
-    answers ``/sparql``), and a long-running server is what is measured. The first partner
-    search waits for them, as a user's would."""
+    """Wait until the citykg server has read its partner-search indexes: it reads them in a
+    thread of its own as it starts (a minute of CPU at CORDIS size, in the process that also
+    answers ``/sparql``), and a long-running server is what is measured."""
     import httpx
 
     started = time.perf_counter()
-    httpx.get(base + "/partners", params={"limit": 1}, headers={"Accept": "application/json"},
-              timeout=1800).raise_for_status()
+    while httpx.get(base + "/health", timeout=30).json().get("indexes") != "ready":
+        if time.perf_counter() - started > 1800:
+            raise SystemExit("citykg did not finish reading its indexes in 30 minutes")
+        time.sleep(1)
     print(f"citykg: partner-search indexes ready {time.perf_counter() - started:.0f} s after start-up", flush=True)
 
 

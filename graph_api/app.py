@@ -62,11 +62,19 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     store = store or open_store(settings)
     workers = QueryWorkers(store, timeout=settings.query_timeout, size=settings.query_workers)
 
+    warm = threading.Event()
+
+    def read_ahead() -> None:
+        try:
+            warm_indexes(store)
+        finally:
+            warm.set()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         # The first partner search of a build reads its indexes (about a minute at CORDIS size):
         # start on them now, so that the first user does not wait for it.
-        threading.Thread(target=warm_indexes, args=(store,), name="citykg-warm", daemon=True).start()
+        threading.Thread(target=read_ahead, name="citykg-warm", daemon=True).start()
         yield
         workers.close()
 
@@ -86,8 +94,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     @app.get("/health")
     def health() -> dict:
-        """Liveness, and which graph is being served."""
-        return {"status": "ok", "version": __version__, "store": store.describe()}
+        """Liveness, which graph is being served, and whether the partner-search indexes read
+        at start-up are ready (``indexes``: ``reading`` or ``ready``)."""
+        return {"status": "ok", "version": __version__, "store": store.describe(),
+                "indexes": "ready" if warm.is_set() else "reading"}
 
     app.include_router(sparql.router(store, settings, workers))
     app.include_router(graph_store.router(store, settings))

@@ -177,13 +177,14 @@ def test_html_in_a_label_from_a_document_is_shown_as_text(tmp_path):
         assert data["results"][0]["entity"]["name"] == EVIL  # JSON carries the text as it is
 
 
-def test_the_server_reads_the_search_indexes_as_it_starts(built_settings):
+def test_the_server_reads_the_search_indexes_as_it_starts(built_settings, built_store):
     from citykg.entity_search import _cache
     from citykg.store import EmbeddedStore
 
     store = EmbeddedStore(built_settings.store)  # a store object no search has used yet
-    with TestClient(create_app(built_settings, store)):
+    with TestClient(create_app(built_settings, store)) as client:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(_cache.get(store, {})) < 2:
+        while time.monotonic() < deadline and client.get("/health").json()["indexes"] != "ready":
             time.sleep(0.05)
+        assert client.get("/health").json()["indexes"] == "ready"
         assert {"label_index", "partner_network"} <= set(_cache.get(store, {}))
