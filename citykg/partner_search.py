@@ -201,6 +201,12 @@ class Tier:
         """How many projects, partners or programmes are shared (a place is one)."""
         return 1 if self.number == 3 else len(self.ties[participant])
 
+    def strengths(self) -> dict[str, int]:
+        """:meth:`strength` of every participant of the tier."""
+        if self.number == 3:
+            return dict.fromkeys(self.ties, 1)
+        return {x: len(tie) for x, tie in self.ties.items()}
+
     def closeness(self, participant: str) -> tuple[Closeness, dict[str, Any]]:
         tie = self.ties[participant]
         what = {1: "projects", 2: "partners", 3: "place", 4: "programmes"}[self.number]
@@ -660,7 +666,7 @@ def run_search(store: GraphStore, filters: Filters, *, index: LabelIndex | None 
             tiers.append(tier)
             # strongest ties first, a few hundred at a time: enough results, and no one left out
             # who could tie with the last of them, ends the search
-            strength = {x: tier.strength(x) for x in tier.ties}
+            strength = tier.strengths()
             order = sorted(strength, key=strength.__getitem__, reverse=True)
             step = 4 * filters.limit
             for start in range(0, len(order), step):
