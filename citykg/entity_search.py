@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import gc
 import re
+import sys
 import threading
 import weakref
 from array import array
@@ -197,7 +198,8 @@ class LabelIndex:
         place: dict[str, dict[str, str]] = defaultdict(dict)
         parents: dict[str, set[str]] = defaultdict(set)
         for entity, prop, value in rows:
-            entity, prop = getattr(entity, "value", entity), getattr(prop, "value", prop)
+            # interned, as the partnership network's IRIs are: the same string objects in both
+            entity, prop = sys.intern(getattr(entity, "value", entity)), getattr(prop, "value", prop)
             text = getattr(value, "value", value)
             if prop == _SUBCLASS:
                 parents[entity.removeprefix(_CKG)].add(text.removeprefix(_CKG))

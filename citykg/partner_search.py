@@ -385,17 +385,22 @@ class PartnerNetwork:
         self.located: dict[str, set[str]] = defaultdict(set)  # place -> organisations seated in or governing it
         self.dates: dict[str, list[tuple[str, Term]]] = defaultdict(list)  # project -> (relation, date)
         for source, relation, target in rows:
+            # IRIs interned (as the label index's are): every structure then holds the same
+            # string objects, and a lookup compares identities instead of reading both strings
+            # (a period filter makes thousands of lookups per search, most of them cache misses)
+            source = sys.intern(source)
             if relation in ROLES:
-                project = target.value
+                project = sys.intern(target.value)
                 self.graph.add_edge(source, project)
                 if relation not in self.roles[(source, project)]:
                     self.roles[(source, project)].append(relation)
             elif relation in _FUNDING:
-                self.funding.add_edge(source, target.value, relation=relation)
+                self.funding.add_edge(source, sys.intern(target.value), relation=relation)
             elif relation in ("city", "governs"):
-                if self.places[source].get(target.value) != "governs":
-                    self.places[source][target.value] = relation
-                self.located[target.value].add(source)
+                place = sys.intern(target.value)
+                if self.places[source].get(place) != "governs":
+                    self.places[source][place] = relation
+                self.located[place].add(source)
             elif relation in _DATE_WORDS and (relation, target) not in self.dates[source]:
                 self.dates[source].append((relation, target))
         for roles in self.roles.values():
