@@ -419,7 +419,7 @@ class PartnerNetwork:
                 self.led[x].append(project)
         self.first_roles, self.led = dict(self.first_roles), dict(self.led)
         #: project -> (the latest day it may have started, the earliest it may have ended), ISO
-        #: days: what the period filter compares with (see :meth:`active`)
+        #: days: what the period filter compares with (see :meth:`active_among`)
         self.windows: dict[str, tuple[str, str]] = {project: _window(dates) for project, dates in self.dates.items()}
         self.participants = set(self.first_roles)
         self._programmes: dict[str, dict[str, list[str]]] = {}
