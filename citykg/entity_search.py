@@ -232,11 +232,18 @@ class LabelIndex:
     def members(self, *, type: str | None = None, country: str | None = None) -> set[str]:
         """IRIs of the entities of a class (``University``) and in a country (``country/ro``)."""
         key = (type, country)
-        if key not in self._members:
-            self._members[key] = {
-                e.iri for e in self.entities
-                if (type is None or type in e.types) and (country is None or e.country == country)
-            }
+        if not self._members:  # each class and each country once, in one pass over the index
+            found: dict[tuple, set[str]] = {(None, None): set()}
+            for e in self.entities:
+                found[(None, None)].add(e.iri)
+                for cls in e.types:
+                    found.setdefault((cls, None), set()).add(e.iri)
+                if e.country:
+                    found.setdefault((None, e.country), set()).add(e.iri)
+            self._members.update(found)  # whole sets only: a search may be reading them
+        if key not in self._members:  # a class and a country together, or one that nothing has
+            both = type is not None and country is not None
+            self._members[key] = self.members(type=type) & self.members(country=country) if both else set()
         return self._members[key]
 
     # ------------------------------------------------------------------ lookup

@@ -612,8 +612,10 @@ def warm_indexes(store: GraphStore) -> None:
         return
     network.place_in_busiest(index)
     network.leading()
-    network.project_order(index)
     network.positions(index)
+    index.members()
+    for participant in network.participants:  # what a result lists: the first view of a hub's sorts thousands
+        network.projects_by_name(participant, index)
     for node in network.funding:  # a programme's projects: about a second for Horizon Europe's
         if kind_of(node) == "programme":
             network.projects_funded_by(node)
