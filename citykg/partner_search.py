@@ -33,6 +33,7 @@ with optional filters cannot start from the selective side (a ``FILTER(!BOUND(?x
 from __future__ import annotations
 
 import calendar
+import gc
 import heapq
 import re
 import sys
@@ -616,6 +617,7 @@ def warm_indexes(store: GraphStore) -> None:
     index.members()
     for participant in network.participants:  # what a result lists: the first view of a hub's sorts thousands
         network.projects_by_name(participant, index)
+    gc.freeze()  # kept for the build, as per_build's indexes are: out of the cyclic collector's passes
     for node in network.funding:  # a programme's projects: about a second for Horizon Europe's
         if kind_of(node) == "programme":
             network.projects_funded_by(node)
