@@ -617,10 +617,10 @@ def warm_indexes(store: GraphStore) -> None:
     index.members()
     for participant in network.participants:  # what a result lists: the first view of a hub's sorts thousands
         network.projects_by_name(participant, index)
-    gc.freeze()  # kept for the build, as per_build's indexes are: out of the cyclic collector's passes
     for node in network.funding:  # a programme's projects: about a second for Horizon Europe's
         if kind_of(node) == "programme":
             network.projects_funded_by(node)
+    gc.freeze()  # kept for the build, as per_build's indexes are: out of the cyclic collector's passes
 
 
 # --------------------------------------------------------------------------- the search
