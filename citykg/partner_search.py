@@ -25,7 +25,7 @@ its most selective filter (the participants named by ``text`` or ``near``, a pro
 or a programme's projects, a city's organisations) and checks the others on each candidate, so
 it touches the participations it returns, not the graph. SPARQL is then asked only about the
 results shown: one query for the allocations (``participation_allocations.rq``) and one for the
-document lines of every step of every reason (``statement_sources.rq``). On pyoxigraph, SPARQL
+document lines of every step of every reason (``statement_sources.rq``), run side by side. On pyoxigraph, SPARQL
 with optional filters cannot start from the selective side (a ``FILTER(!BOUND(?x) || EXISTS
 {...})`` runs for every participation: seconds to minutes on 7 % of CORDIS), hence this split.
 """
@@ -39,6 +39,7 @@ import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from itertools import islice
@@ -87,6 +88,10 @@ _PROPERTY = {name: str(getattr(CKG, name)) for name in (
     "signedDate", "country")}
 #: The statement that says a participant has a role in a project: ``project ckg:partner org``.
 ROLE_PROPERTY = {"coordinator": str(CKG.coordinator), "lead-partner": str(CKG.leadPartner), "partner": str(CKG.partner)}
+#: Runs a search's allocation query while its own thread asks for the document lines: the two are
+#: independent, and pyoxigraph (or the remote server) evaluates without holding the GIL, so on
+#: two cores a page costs the longer of the two instead of their sum.
+_LOOKUPS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="citykg-partner-lookups")
 
 
 # --------------------------------------------------------------------------- results
@@ -701,8 +706,10 @@ def run_search(store: GraphStore, filters: Filters, *, index: LabelIndex | None 
     builder = _ResultBuilder(index, network, filters)
     drafts = [builder.draft(p, matched[p], index.hit(text_hits[p]) if p in text_hits else None,
                             near[p].closeness(p) if p in near else None) for p in ranked]
+    allocated = _LOOKUPS.submit(allocations, store, {(d.participant, BASE + r.project.id, r.role)
+                                                     for d in drafts for r in d.projects})
     sources = statement_sources(store, builder.evidence_keys)
-    money = allocations(store, {(d.participant, BASE + r.project.id, r.role) for d in drafts for r in d.projects})
+    money = allocated.result()
     return [builder.finish(draft, sources, money) for draft in drafts]
 
 
