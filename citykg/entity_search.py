@@ -29,14 +29,14 @@ import re
 import sys
 import threading
 import weakref
-from array import array
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any, NamedTuple, TypeVar
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from citykg.errors import InvalidParameterError
@@ -157,21 +157,17 @@ class LabelIndex:
         self.entities: list[IndexedEntity] = list(entities)
         self._members: dict[tuple, set[str]] = {}
         self._by_iri = {e.iri: n for n, e in enumerate(self.entities)}
-        # Every label's key, text, property rank and length in flat lists (entity n's labels are
-        # at _first[n] .. _first[n + 1] - 1): scoring thousands of labels reads these, as reading
-        # that many Label objects, scattered in memory, cost more than the scoring itself.
-        self._first = array("l", [0])
-        self._keys: list[str] = []
-        self._texts: list[str] = []
-        ranks: list[int] = []
-        for entity in self.entities:
-            for label in entity.labels:
-                self._keys.append(label.key)
-                self._texts.append(label.text)
-                ranks.append(_PROPERTY_RANK.get(label.property, 3))
-            self._first.append(len(self._keys))
-        self._ranks = array("b", ranks)
-        self._lengths = array("l", map(len, self._texts))
+        # Every label's key, text, property rank and length in flat arrays (entity n's labels are
+        # at _first[n] .. _first[n + 1] - 1): a common word's thousands of candidates are scored
+        # and ranked on these in numpy, as a Python loop over their labels cost more than the
+        # scoring itself.
+        self._keys: list[str] = [label.key for entity in self.entities for label in entity.labels]
+        self._texts: list[str] = [label.text for entity in self.entities for label in entity.labels]
+        self._first = np.zeros(len(self.entities) + 1, dtype=np.int64)
+        np.cumsum([len(entity.labels) for entity in self.entities], out=self._first[1:])
+        self._ranks = np.array([_PROPERTY_RANK.get(label.property, 3) for entity in self.entities
+                                for label in entity.labels], dtype=np.int64)
+        self._lengths = np.array([len(text) for text in self._texts], dtype=np.int64)
         stems: dict[str, set[int]] = defaultdict(set)
         words: dict[str, set[int]] = defaultdict(set)
         for n, entity in enumerate(self.entities):
@@ -349,32 +345,38 @@ class LabelIndex:
         return found
 
     def _score(self, query: str, key: str, candidates: list[int], coverage: float) -> list[Match]:
-        """Score the candidates' labels against the query; each entity by its best label."""
-        first, keys = self._first, self._keys
-        labels: list[int] = []  # the flat numbers of the candidates' labels
-        owner: list[int] = []  # and the candidate each is a label of
-        for n in candidates:
-            labels.extend(range(first[n], first[n + 1]))
-            owner.extend([n] * (first[n + 1] - first[n]))
-        best: dict[int, tuple] = {}
+        """Score the candidates' labels against the query; each entity by its best label: the
+        highest score, then an exact label, the preferred property, the shorter label, the first."""
+        if not candidates:
+            return []
+        first = self._first
+        owners = np.asarray(candidates, dtype=np.int64)
+        counts = first[owners + 1] - first[owners]
+        owner = np.repeat(owners, counts)  # the flat numbers of the candidates' labels, and whose each is
+        labels = np.arange(counts.sum()) + np.repeat(first[owners] - (np.cumsum(counts) - counts), counts)
+        keys = self._keys
+        scores = process.cdist([key], [keys[j] for j in labels.tolist()], scorer=fuzz.WRatio,
+                               score_cutoff=SCORE_CUTOFF, dtype=np.float64)[0]
+        kept = np.flatnonzero(scores >= SCORE_CUTOFF)
+        owner, labels, scores = owner[kept], labels[kept], scores[kept]
+        exact = np.zeros(len(labels), dtype=np.int64)
         folded_query = fold(query)
-        for _, score, i in process.extract(key, [keys[j] for j in labels], scorer=fuzz.WRatio,
-                                           score_cutoff=SCORE_CUTOFF, limit=None):
-            n, j = owner[i], labels[i]
-            held = best.get(n)
-            if held is not None and held[0] > score:
-                continue  # it has a better label already (results come best first: most are skipped)
-            exact = 0
-            if keys[j] == key:  # a label the same as the query once folded has the same stems
+        for i in np.flatnonzero(scores == 100.0).tolist():  # a label that is the query once folded has its stems
+            j = int(labels[i])
+            if keys[j] == key:
                 text = self._texts[j]
-                exact = 2 if text == query else 1 if fold(text) == folded_query else 0
-            # an exact label scores 100, so ranking on score before exact ranks as exact first
-            rank = (score, exact, -self._ranks[j], -self._lengths[j], -j)  # at a tie, the first label
-            if held is None or rank > held:
-                best[n] = rank
+                exact[i] = 2 if text == query else 1 if fold(text) == folded_query else 0
+        ranks, lengths = self._ranks[labels], self._lengths[labels]
+        order = np.lexsort((labels, lengths, ranks, -exact, -scores, owner))  # each owner's best label first
+        owner = owner[order]
+        head = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])  # where each owner's labels start
+        best, positions = order[head], owner[head]
         coverage = round(coverage, 3)  # as shown, so that equal-looking hits rank as ties
-        return [Match(n, -j - first[n], round(float(score), 1), coverage, exact, -rank, -length)
-                for n, (score, exact, rank, length, j) in best.items()]
+        return list(map(Match._make, zip(
+            positions.tolist(), (labels[best] - first[positions]).tolist(),
+            [round(score, 1) for score in scores[best].tolist()], repeat(coverage),
+            exact[best].tolist(), ranks[best].tolist(), lengths[best].tolist(),
+        )))
 
     def resolve(
         self, value: str, *, parameter: str, types: Collection[str] | None = None, what: str = "entity"

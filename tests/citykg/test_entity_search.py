@@ -136,3 +136,49 @@ def test_the_index_is_kept_per_build(built_store):
 
 def test_the_docstring_example_runs():
     assert doctest.testmod(entity_search).failed == 0
+
+
+_KG = "https://w3id.org/citykg/"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+def _index(labels: dict[str, list[tuple[str, str]]]) -> LabelIndex:
+    """An index of organisations with these (property, text) labels, written for the test."""
+    rows = []
+    for slug, names in labels.items():
+        rows.append((_KG + "org/" + slug, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", _KG + "ontology#Organisation"))
+        rows += [(_KG + "org/" + slug, _SKOS + prop if prop != "acronym" else _KG + "ontology#acronym", text)
+                 for prop, text in names]
+    return LabelIndex.from_rows(rows)
+
+
+def test_each_entity_is_shown_by_its_best_label():
+    index = _index({
+        # the same word as the query, as typed, beats the name that only contains it
+        "typed": [("prefLabel", "Green Energy Agency"), ("altLabel", "Energy")],
+        # folded to the query (case), it is exact but not as typed
+        "folded": [("prefLabel", "Northern Grid Company"), ("altLabel", "ENERGY")],
+        # two labels that score alike: the preferred name stands for it
+        "preferred": [("prefLabel", "Energy Lab"), ("altLabel", "Energy Lab")],
+        # two alternative labels that score alike: the shorter one
+        "shorter": [("prefLabel", "Harbour Works"), ("altLabel", "Energy Wind Lab"), ("altLabel", "Energy Lab")],
+    })
+    hits = {h.id: h for h in index.search("Energy", limit=None)}
+    assert (hits["org/typed"].label, hits["org/typed"].exact) == ("Energy", 2)
+    assert (hits["org/folded"].label, hits["org/folded"].exact) == ("ENERGY", 1)
+    assert (hits["org/preferred"].label, hits["org/preferred"].property) == ("Energy Lab", "prefLabel")
+    assert hits["org/shorter"].label == "Energy Lab"
+    # exact as typed, then exact once folded, then by score
+    assert [h.id for h in index.search("Energy", limit=2)] == ["org/typed", "org/folded"]
+
+
+def test_a_word_in_thousands_of_names_scores_each_by_its_own_label():
+    index = _index({f"n{n:05d}": [("prefLabel", f"Energy {'Cooperative ' * (n % 3)}Works {n}")] for n in range(3000)}
+                   | {"plain": [("prefLabel", "Energy")]})
+    hits = index.search("energy", limit=None)
+    assert len(hits) == 3001
+    assert hits[0].id == "org/plain" and hits[0].exact == 1
+    by_id = {h.id: h for h in hits}
+    for n in (0, 1, 2, 2998):  # a longer name never scores above a shorter one of the same words
+        assert by_id[f"org/n{n:05d}"].label == f"Energy {'Cooperative ' * (n % 3)}Works {n}"
+    assert by_id["org/n00000"].score >= by_id["org/n00001"].score >= by_id["org/n00002"].score
