@@ -108,6 +108,12 @@ def test_partner_search_sees_imported_participations(imported_settings):
     entities = {r.entity.id if hasattr(r.entity, "id") else str(r.entity) for r in results}
     assert any("primaria-cluj-napoca" in e for e in entities), entities
     assert len(results) > 20
+    # every participation step cites the CORDIS row it came from: the municipality's is line 2685
+    steps = [step for r in results for reason in r.reasons if reason.kind == "participation" for step in reason.steps]
+    assert len(steps) == len(results) and all(step.sources for step in steps)
+    cluj = next(r for r in results if r.entity.id == "org/primaria-cluj-napoca")
+    cited = [str(s) for reason in cluj.reasons for step in reason.steps for s in step.sources]
+    assert cited == ["h2020_organization_subset.csv:2685"], cited
 
 
 def test_remote_backend_with_a_small_import(tmp_path, sources_dir: Path, linker: Linker):
