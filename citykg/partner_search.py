@@ -424,6 +424,10 @@ class PartnerNetwork:
             if roles[0] != "partner":
                 self.led[x].append(project)
         self.first_roles, self.led = dict(self.first_roles), dict(self.led)
+        #: project -> its participants, in the graph's order, as plain tuples: a search near a hub
+        #: reads those of thousands of projects, and networkx's adjacency views cost more to walk
+        self.taking_part: dict[str, tuple[str, ...]] = {
+            node: tuple(adjacent) for node, adjacent in self.graph.adjacency() if node not in self.first_roles}
         #: project -> (the latest day it may have started, the earliest it may have ended), ISO
         #: days: what the period filter compares with (see :meth:`active_among`)
         self.windows: dict[str, tuple[str, str]] = {project: _window(dates) for project, dates in self.dates.items()}
@@ -449,7 +453,7 @@ class PartnerNetwork:
         return set(self.graph[participant]) if participant in self.participants else set()
 
     def participants_of(self, project: str) -> set[str]:
-        return set(self.graph[project]) if project in self.graph and project not in self.participants else set()
+        return set(self.taking_part.get(project, ()))
 
     def programmes_of(self, project: str) -> dict[str, list[str]]:
         """Programmes funding a project (directly, through its call, or as parent programmes),
@@ -512,11 +516,12 @@ class PartnerNetwork:
         thousands of projects does not reach the whole graph."""
         anchors = {near, *self.proxies(near)}
         sources = [a for a in anchors if a in self.participants]
-        anchor_projects = {p for a in sources for p in self.graph[a]}
+        first_roles, taking_part = self.first_roles, self.taking_part
+        anchor_projects = {p for a in sources for p in first_roles[a]}
         seen = set(anchors)
         shared_projects: dict[str, list[str]] = defaultdict(list)
         for project in sorted(anchor_projects):
-            for node in self.graph[project]:
+            for node in taking_part[project]:
                 if node not in seen:
                     shared_projects[node].append(project)
         tier = Tier(1, dict(shared_projects))
@@ -524,8 +529,8 @@ class PartnerNetwork:
         yield tier
         middles: dict[str, set[str]] = defaultdict(set)  # the tier-1 partners each node shares a project with
         for middle in sorted(tier.ties):
-            for project in self.graph[middle]:
-                for node in self.graph[project]:
+            for project in first_roles[middle]:
+                for node in taking_part[project]:
                     if node not in seen:  # so at distance 4 from the anchors
                         middles[node].add(middle)
         tier = Tier(2, dict(middles))
@@ -541,7 +546,7 @@ class PartnerNetwork:
         shared_programmes: dict[str, list[str]] = defaultdict(list)
         for programme in sorted({g for p in anchor_projects for g in self.programmes_of(p)}):
             for project in self.projects_funded_by(programme):
-                for node in self.graph[project]:
+                for node in taking_part[project]:
                     if node not in seen and programme not in shared_programmes[node]:
                         shared_programmes[node].append(programme)
         yield Tier(4, {
