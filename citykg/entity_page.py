@@ -25,13 +25,13 @@ from citykg.entity_search import ENTITY_ID, label_index, per_build
 from citykg.errors import NotFoundError
 from citykg.namespaces import BASE, CKG, PREFIXES
 from citykg.partner_search import (
-    ROLE_PROPERTY,
     Amount,
     EntityRef,
     PartnerNetwork,
     Source,
     allocations,
     merge_sources,
+    participation_statement,
     partner_network,
     statement_sources,
 )
@@ -284,7 +284,7 @@ def _involvements(network: PartnerNetwork, iri: str, ref) -> list[tuple[str, str
         pairs = [(iri, p) for p in sorted(network.projects_of(iri), key=lambda p: ref(p).name.casefold())[:SHOWN]]
     else:
         pairs = [(x, iri) for x in sorted(network.participants_of(iri), key=lambda x: ref(x).name.casefold())[:SHOWN]]
-    return [(x, p, role, (p, ROLE_PROPERTY[role], ox.NamedNode(x))) for x, p in pairs for role in network.roles[(x, p)]]
+    return [(x, p, role, participation_statement(x, p, role)) for x, p in pairs for role in network.roles[(x, p)]]
 
 
 def _partners(network: PartnerNetwork, iri: str, ref) -> tuple[tuple[Partner, ...], int]:

@@ -87,7 +87,7 @@ _PROPERTY = {name: str(getattr(CKG, name)) for name in (
     "fundedBy", "fundedUnderCall", "partOfProgramme", "city", "governs", "startDate", "endDate",
     "signedDate", "country")}
 #: The statement that says a participant has a role in a project: ``project ckg:partner org``.
-ROLE_PROPERTY = {"coordinator": str(CKG.coordinator), "lead-partner": str(CKG.leadPartner), "partner": str(CKG.partner)}
+_PARTICIPANT = str(CKG.participant)
 #: Runs a search's allocation query while its own thread asks for the document lines: the two are
 #: independent, and pyoxigraph (or the remote server) evaluates without holding the GIL, so on
 #: two cores a page costs the longer of the two instead of their sum.
@@ -864,6 +864,15 @@ def _rank(participant: str, projects: dict[str, str], text_hits: dict[str, Match
     )
 
 
+def participation_statement(participant: str, project: str, role: str) -> tuple[str, str, Term]:
+    """The statement that cites a participation: ``participation ckg:participant participant``.
+    The knowledge base, the documents and the CORDIS import all cite it, and few statements share
+    its subject, so its lines take a few lookups to find; ``project ckg:partner participant``
+    shares its subject with every other participation of the project (a dozen for a CORDIS
+    project), each to be read and compared."""
+    return (str(participation_iri(project, participant, role)), _PARTICIPANT, ox.NamedNode(participant))
+
+
 def statement_sources(store: GraphStore, keys: set[tuple[str, str, Term]]) -> dict[tuple[str, str, Term], tuple[Source, ...]]:
     """The document lines stating each (subject, property, object): one query for all."""
     if not keys:
@@ -986,12 +995,11 @@ class _ResultBuilder:
         return roles[0] if roles else "partner"
 
     def takes_part(self, participant: str, project: str, role: str | None = None) -> _StepDraft:
-        """The step "participant has role in project", cited by the statement
-        ``project ckg:partner participant`` (or coordinator, leadPartner)."""
+        """The step "participant has role in project", cited by :func:`participation_statement`."""
         role = role or self.role(participant, project)
         preposition = "of" if role == "coordinator" else "in"
         text = f"{self.short(participant)} is {_ROLE_IS[role]} {preposition} {self.name(project)}"
-        evidence = (project, ROLE_PROPERTY[role], ox.NamedNode(participant))
+        evidence = participation_statement(participant, project, role)
         self.evidence_keys.add(evidence)
         return _StepDraft(participant, role, project, None, text, evidence)
 

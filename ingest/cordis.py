@@ -19,9 +19,7 @@ A row that does not validate (a number that is not a number, a date that is not 
 cut short, an organisation of a project no project file lists) is left out and listed, with its
 file and line, in ``imports/cordis-report.md``; a file whose header is not a CORDIS header is
 left out whole. Every project and participation carries one ``ckg:Evidence`` naming the
-imported file (a ``ckg:Document`` with its sha256) and the record's lines: a project's cites its
-``ckg:grantAgreement``, a participation's the ``ckg:coordinator`` / ``ckg:partner`` statement on
-the project, as the documents' participations do.
+imported file (a ``ckg:Document`` with its sha256) and the record's lines.
 
 Organisations and projects the knowledge base already knows are not duplicated: see
 ``ingest/linking.py``.
@@ -629,27 +627,24 @@ def organisation_triples(org: Organisation, node: str, city: str | None, linked:
     return triples
 
 
-def participation_triples(project: str, participant: str, cordis_role: str, contribution: Decimal | None) -> tuple[Triple, list[Triple]]:
+def participation_triples(project: str, participant: str, cordis_role: str, contribution: Decimal | None) -> tuple[str, list[Triple]]:
     """The n-ary participation (participant x project x role x EC contribution) and the
-    ``ckg:coordinator`` / ``ckg:partner`` shortcut on the project. Returns the shortcut too: the
-    statement the row is cited for, as the documents cite a participation, so that partner
-    search and entity pages find a participation's lines the same way whatever it came from."""
+    ``ckg:coordinator`` / ``ckg:partner`` shortcut on the project; returns the node too."""
     role = ROLES.get(cordis_role.strip(), "partner")
     node = f"<{participation_iri(URIRef(project[1:-1]), URIRef(participant[1:-1]), role)}>"
-    shortcut = (project, ckg("coordinator" if role == "coordinator" else "partner"), participant)
     triples = [
         (node, T_TYPE, ckg("Participation")),
         (node, ckg("inProject"), project),
         (node, ckg("participant"), participant),
         (node, ckg("role"), f"<{ROLE[role]}>"),
         (project, ckg("hasParticipation"), node),
-        shortcut,
+        (project, ckg("coordinator" if role == "coordinator" else "partner"), participant),
     ]
     if contribution is not None:
         amount, amount_t = amount_triples(contribution)
         triples += amount_t
         triples.append((node, ckg("allocation"), amount))
-    return shortcut, triples
+    return node, triples
 
 
 def country_triples(iso: str) -> list[Triple]:
@@ -857,9 +852,10 @@ def import_cordis(
                                     once(city, city_triples(city, org.city.title(), org.country))
                             counts["organisations"] += 1
                             out.add_all(organisation_triples(org, participant, city, link is not None))
-                        claim, triples_p = participation_triples(project, participant, f["role"], contribution)
+                        node, triples_p = participation_triples(project, participant, f["role"], contribution)
                         triples += triples_p
                         counts["participations"] += 1
+                        claim = (node, ckg("participant"), participant)
                 except (RowError, KeyError) as error:
                     report.bad.append(BadRow(path.name, first, last, str(error)))
                     continue

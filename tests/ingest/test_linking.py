@@ -114,6 +114,10 @@ def test_partner_search_sees_imported_participations(imported_settings):
     cluj = next(r for r in results if r.entity.id == "org/primaria-cluj-napoca")
     cited = [str(s) for reason in cluj.reasons for step in reason.steps for s in step.sources]
     assert cited == ["h2020_organization_subset.csv:2685"], cited
+    # and so does the municipality's page
+    page = pytest.importorskip("citykg.entity_page").entity_page(store, "org/primaria-cluj-napoca")
+    reflow = [i for i in page.projects if i.other.id == "project/cordis-820937"]
+    assert [str(s) for i in reflow for s in i.sources] == ["h2020_organization_subset.csv:2685"], reflow
 
 
 def test_remote_backend_with_a_small_import(tmp_path, sources_dir: Path, linker: Linker):
