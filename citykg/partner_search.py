@@ -57,7 +57,7 @@ from citykg.entity_search import (
     label_index,
     per_build,
 )
-from citykg.errors import CityKGError, InvalidParameterError
+from citykg.errors import InvalidParameterError
 from citykg.namespaces import BASE, CKG, participation_iri
 from citykg.queries import get_query
 from citykg.store import GraphStore, Term
@@ -614,13 +614,9 @@ def partner_network(store: GraphStore) -> PartnerNetwork:
 
 def warm_indexes(store: GraphStore) -> None:
     """Read the served build's indexes and orders ahead of the first search (the server does so
-    as it starts). A store without a graph yet is left for the first request to report."""
-    try:
-        index = label_index(store)
-        network = partner_network(store)
-    except CityKGError as error:
-        print(f"citykg: indexes not read ahead: {error}", file=sys.stderr)
-        return
+    as it starts). Raises :class:`CityKGError` for a store without a graph yet."""
+    index = label_index(store)
+    network = partner_network(store)
     network.place_in_busiest(index)
     network.leading()
     network.positions(index)

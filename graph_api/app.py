@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from contextlib import asynccontextmanager
 
@@ -63,10 +64,14 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     workers = QueryWorkers(store, timeout=settings.query_timeout, size=settings.query_workers)
 
     warm = threading.Event()
+    unread: list[str] = []  # why the start-up read failed (a store with no build yet, say)
 
     def read_ahead() -> None:
         try:
             warm_indexes(store)
+        except CityKGError as error:  # a store with no build yet: said by /health, and each search says it too
+            unread.append(str(error))
+            print(f"citykg: indexes not read ahead: {error}", file=sys.stderr)
         finally:
             warm.set()
 
@@ -95,9 +100,13 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     @app.get("/health")
     def health() -> dict:
         """Liveness, which graph is being served, and whether the partner-search indexes read
-        at start-up are ready (``indexes``: ``reading`` or ``ready``)."""
-        return {"status": "ok", "version": __version__, "store": store.describe(),
-                "indexes": "ready" if warm.is_set() else "reading"}
+        at start-up are ready (``indexes``: ``reading``, ``ready``, or ``failed`` with
+        ``indexes_error`` saying why)."""
+        health = {"status": "ok", "version": __version__, "store": store.describe(),
+                  "indexes": "reading" if not warm.is_set() else "failed" if unread else "ready"}
+        if unread:
+            health["indexes_error"] = unread[0]
+        return health
 
     app.include_router(sparql.router(store, settings, workers))
     app.include_router(graph_store.router(store, settings))

@@ -188,3 +188,18 @@ def test_the_server_reads_the_search_indexes_as_it_starts(built_settings, built_
             time.sleep(0.05)
         assert client.get("/health").json()["indexes"] == "ready"
         assert {"label_index", "partner_network"} <= set(_cache.get(store, {}))
+
+
+def test_health_says_when_the_indexes_could_not_be_read(tmp_path):
+    from citykg.config import Settings
+    from citykg.store import EmbeddedStore
+
+    settings = Settings(store=tmp_path / "store", sources=tmp_path / "sources", inbox=tmp_path / "inbox",
+                        imports=tmp_path / "imports")
+    with TestClient(create_app(settings, EmbeddedStore(settings.store))) as client:  # no build yet
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and client.get("/health").json()["indexes"] == "reading":
+            time.sleep(0.05)
+        health = client.get("/health").json()
+        assert health["status"] == "ok" and health["indexes"] == "failed", health
+        assert "build" in health["indexes_error"], health
