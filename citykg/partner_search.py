@@ -46,6 +46,7 @@ from itertools import islice
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pyoxigraph as ox
 
 from citykg.entity_search import (
@@ -80,6 +81,8 @@ PROJECTS_PER_RESULT = 10
 #: A filter's projects are where a search starts when they are at most this many (a project, a
 #: call, a small programme); beyond, it starts from the participants, busiest first.
 PROJECT_START_MAX = 2_000
+#: A participant with at least this many projects has the period filter compared in numpy.
+_WINDOWS_IN_NUMPY = 32
 CLOSENESS = {1: "shared project", 2: "shared partner", 3: "same city", 4: "shared programme"}
 _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -441,6 +444,7 @@ class PartnerNetwork:
         self._project_order: dict[str, int] | None = None
         self._by_name: dict[str, list[str]] = {}
         self._positions: frozenset[int] | None = None
+        self._windows: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
 
     @classmethod
     def from_store(cls, store: GraphStore) -> PartnerNetwork:
@@ -503,6 +507,31 @@ class PartnerNetwork:
         windows = self.windows
         return [p for p in projects if (w := windows.get(p)) is not None
                 and (low is None or w[1] >= low) and (high is None or w[0] <= high)]
+
+    def active_projects(self, participant: str, start: date | None, end: date | None) -> list[str]:
+        """:meth:`active_among` a participant's projects (in :attr:`first_roles` order). A busy
+        participant's are compared in numpy: a period filter in a country walks hundreds of
+        participants with thousands of projects between them."""
+        projects = self.first_roles.get(participant, {})
+        if len(projects) < _WINDOWS_IN_NUMPY:
+            return self.active_among(projects, start, end)
+        listed, starts, ends = self.windows_of(participant)
+        mask = np.ones(len(listed), dtype=bool)
+        if start is not None:
+            mask &= ends >= start.isoformat()
+        if end is not None:
+            mask &= starts <= end.isoformat()
+        return [listed[i] for i in np.flatnonzero(mask).tolist()]
+
+    def windows_of(self, participant: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """A participant's dated projects and their windows (ISO text, compared as such), kept."""
+        held = self._windows.get(participant)
+        if held is None:
+            listed = [p for p in self.first_roles.get(participant, ()) if p in self.windows]
+            starts = np.array([self.windows[p][0] for p in listed] or [""])[:len(listed)]
+            ends = np.array([self.windows[p][1] for p in listed] or [""])[:len(listed)]
+            held = self._windows[participant] = (listed, starts, ends)
+        return held
 
     # closeness -----------------------------------------------------------------------------
 
@@ -623,6 +652,8 @@ def warm_indexes(store: GraphStore) -> None:
     index.members()
     for participant in network.participants:  # what a result lists: the first view of a hub's sorts thousands
         network.projects_by_name(participant, index)
+        if len(network.first_roles[participant]) >= _WINDOWS_IN_NUMPY:
+            network.windows_of(participant)
     for node in network.funding:  # a programme's projects: about a second for Horizon Europe's
         if kind_of(node) == "programme":
             network.projects_funded_by(node)
@@ -705,10 +736,12 @@ def run_search(store: GraphStore, filters: Filters, *, index: LabelIndex | None 
             place[p],
         ))
     builder = _ResultBuilder(index, network, filters)
-    drafts = [builder.draft(p, matched[p], index.hit(text_hits[p]) if p in text_hits else None,
+    listed = {p: builder.listed(p, matched[p]) for p in ranked}
+    # the allocations of the projects listed are read while the reasons are drafted
+    allocated = _LOOKUPS.submit(allocations, store, {(p, project, role) for p, (_, shown) in listed.items()
+                                                     for project in shown for role in network.roles[(p, project)]})
+    drafts = [builder.draft(p, matched[p], *listed[p], index.hit(text_hits[p]) if p in text_hits else None,
                             near[p].closeness(p) if p in near else None) for p in ranked]
-    allocated = _LOOKUPS.submit(allocations, store, {(d.participant, BASE + r.project.id, r.role)
-                                                     for d in drafts for r in d.projects})
     sources = statement_sources(store, builder.evidence_keys)
     money = allocated.result()
     return [builder.finish(draft, sources, money) for draft in drafts]
@@ -747,11 +780,13 @@ def matching_participations(
         wanted = index.members(type=filters.type, country=filters.country.id if filters.country else None)
     dated = filters.active_from is not None or filters.active_to is not None
 
-    def kept(candidates: Iterable[str]) -> Iterable[str]:
+    def kept(candidates: Iterable[str], participant: str | None = None) -> Iterable[str]:
         """The projects that pass the project filters (thousands for a busy participant)."""
         if projects is not None:
             candidates = [p for p in candidates if p in projects]
         if dated:
+            if participant is not None and candidates is network.first_roles.get(participant):  # all its projects
+                return network.active_projects(participant, filters.active_from, filters.active_to)
             candidates = network.active_among(candidates, filters.active_from, filters.active_to)
         return candidates
 
@@ -766,7 +801,7 @@ def matching_participations(
         if projects is None and not dated and filters.role is None:
             return everything
         found = {}
-        for p in kept(network.led.get(x, ()) if filters.role in ("coordinator", "lead-partner") else everything):
+        for p in kept(network.led.get(x, ()) if filters.role in ("coordinator", "lead-partner") else everything, x):
             role = everything[p] if filters.role is None else role_of(x, p)
             if role is not None:
                 found[p] = role
@@ -1041,18 +1076,21 @@ class _ResultBuilder:
 
     # results -------------------------------------------------------------------------------
 
-    def draft(self, x: str, matched: dict[str, str], hit: SearchHit | None,
+    def listed(self, x: str, matched: dict[str, str]) -> tuple[list[str], list[str]]:
+        """The projects a result lists, by name: (the matching ones, all of them)."""
+        by_name = self.network.projects_by_name(x, self.index)
+        first = list(islice((p for p in by_name if p in matched), PROJECTS_PER_RESULT))
+        return first, first + list(islice((p for p in by_name if p not in matched), PROJECTS_PER_RESULT - len(first)))
+
+    def draft(self, x: str, matched: dict[str, str], first: list[str], shown: list[str], hit: SearchHit | None,
               near: tuple[Closeness, dict[str, Any]] | None) -> _Draft:
         network = self.network
-        by_name = network.projects_by_name(x, self.index)
-        first = list(islice((p for p in by_name if p in matched), PROJECTS_PER_RESULT))  # the matching ones
-        shown = first + list(islice((p for p in by_name if p not in matched), PROJECTS_PER_RESULT - len(first)))
         projects = []
         for project in shown:
             programmes = tuple(self.ref(g) for g, path in sorted(network.programmes_of(project).items()) if len(path) == 2)
             for role in network.roles[(x, project)]:
                 projects.append(ProjectRole(self.ref(project), role, None, matched.get(project) == role, programmes))
-        draft = _Draft(x, projects, len(by_name), closeness=near[0] if near else None,
+        draft = _Draft(x, projects, len(network.first_roles.get(x, {})), closeness=near[0] if near else None,
                        text_score=hit.score if hit else None)
         entity = self.index.get(x)
         if hit is not None:
