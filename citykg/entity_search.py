@@ -304,7 +304,7 @@ class LabelIndex:
         matched = [self._entities_for(w, last=complete and w == words[-1]) for w in significant]
         counts = Counter(chain.from_iterable(matched))  # how many of the query's words each entity has
         allowed = None if types is None else set(types)
-        candidates = list(counts) if within is None else [n for n in counts if n in within]
+        candidates = list(counts) if within is None else list(filter(within.__contains__, counts))
         if allowed is not None:
             candidates = [n for n in candidates if self.entities[n].types & allowed]
         if not candidates and direct is None:

@@ -986,16 +986,21 @@ class _ResultBuilder:
         self.evidence_keys: set[tuple[str, str, Term]] = set()
         self._anchors: list[str] | None = None
         self._names: dict[str, str] = {}
+        self._refs: dict[str, EntityRef] = {}
 
     # names ---------------------------------------------------------------------------------
 
     def ref(self, iri: str | None) -> EntityRef | None:
+        """One reference per entity per search (a page refers to about a thousand, mostly the
+        same projects and programmes, and making a frozen dataclass costs more than finding it)."""
         if iri is None:
             return None
-        entity = self.index.get(iri)
-        if entity is None:
-            return EntityRef(iri.removeprefix(BASE), iri.removeprefix(BASE))
-        return EntityRef(entity.id, entity.name, entity.type, entity.name_en)
+        made = self._refs.get(iri)
+        if made is None:
+            entity = self.index.get(iri)
+            made = self._refs[iri] = (EntityRef(iri.removeprefix(BASE), iri.removeprefix(BASE)) if entity is None
+                                      else EntityRef(entity.id, entity.name, entity.type, entity.name_en))
+        return made
 
     def name(self, iri: str) -> str:
         if iri not in self._names:
