@@ -358,6 +358,8 @@ class LabelIndex:
         scores = process.cdist([key], [keys[j] for j in labels.tolist()], scorer=fuzz.WRatio,
                                score_cutoff=SCORE_CUTOFF, dtype=np.float64)[0]
         kept = np.flatnonzero(scores >= SCORE_CUTOFF)
+        if not len(kept):
+            return []
         owner, labels, scores = owner[kept], labels[kept], scores[kept]
         exact = np.zeros(len(labels), dtype=np.int64)
         folded_query = fold(query)

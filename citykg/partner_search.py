@@ -25,9 +25,10 @@ its most selective filter (the participants named by ``text`` or ``near``, a pro
 or a programme's projects, a city's organisations) and checks the others on each candidate, so
 it touches the participations it returns, not the graph. SPARQL is then asked only about the
 results shown: one query for the allocations (``participation_allocations.rq``) and one for the
-document lines of every step of every reason (``statement_sources.rq``), run side by side. On pyoxigraph, SPARQL
-with optional filters cannot start from the selective side (a ``FILTER(!BOUND(?x) || EXISTS
-{...})`` runs for every participation: seconds to minutes on 7 % of CORDIS), hence this split.
+document lines of every step of every reason (``statement_sources.rq``), run side by side. On
+pyoxigraph, SPARQL with optional filters cannot start from the selective side (a
+``FILTER(!BOUND(?x) || EXISTS {...})`` runs for every participation: seconds to minutes on 7 % of
+CORDIS), hence this split.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _PROPERTY = {name: str(getattr(CKG, name)) for name in (
     "fundedBy", "fundedUnderCall", "partOfProgramme", "city", "governs", "startDate", "endDate",
     "signedDate", "country")}
-#: The statement that says a participant has a role in a project: ``project ckg:partner org``.
+#: The property of the statement a participation is cited by (see :func:`participation_statement`).
 _PARTICIPANT = str(CKG.participant)
 #: Runs a search's allocation query while its own thread asks for the document lines: the two are
 #: independent, and pyoxigraph (or the remote server) evaluates without holding the GIL, so on

@@ -170,6 +170,8 @@ def test_each_entity_is_shown_by_its_best_label():
     assert hits["org/shorter"].label == "Energy Lab"
     # exact as typed, then exact once folded, then by score
     assert [h.id for h in index.search("Energy", limit=2)] == ["org/typed", "org/folded"]
+    # candidates whose every label scores below the cutoff are no hits (and no error)
+    assert index._score("qqqq", "qqqq", [0, 1], 1.0) == []
 
 
 def test_a_word_in_thousands_of_names_scores_each_by_its_own_label():
