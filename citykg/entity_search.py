@@ -302,17 +302,22 @@ class LabelIndex:
         direct = self.get(query) if ENTITY_ID.fullmatch(query) else None
         significant = [w for w in words if w not in STOPWORDS] or words
         matched = [self._entities_for(w, last=complete and w == words[-1]) for w in significant]
-        counts = Counter(chain.from_iterable(matched))  # how many of the query's words each entity has
+        # how many of the query's words each entity has (one word: each candidate has it once, and
+        # a common one has thousands of candidates, so they are not counted)
+        counts = Counter(chain.from_iterable(matched)) if len(matched) > 1 else matched[0]
         allowed = None if types is None else set(types)
         candidates = list(counts) if within is None else list(filter(within.__contains__, counts))
         if allowed is not None:
             candidates = [n for n in candidates if self.entities[n].types & allowed]
         if not candidates and direct is None:
             return []
-        best = max((counts[n] for n in candidates), default=0)
-        if best < MIN_COVERAGE * len(significant):
-            candidates = []
-        candidates = [n for n in candidates if counts[n] == best]
+        if len(matched) > 1:
+            best = max((counts[n] for n in candidates), default=0)
+            if best < MIN_COVERAGE * len(significant):
+                candidates = []
+            candidates = [n for n in candidates if counts[n] == best]
+        else:
+            best = 1 if candidates else 0
         if len(candidates) > MAX_CANDIDATES:
             strength = {n: sum(m.get(n, 0.0) for m in matched) for n in candidates}
             candidates = sorted(candidates, key=lambda n: -strength[n])[:MAX_CANDIDATES]
