@@ -181,6 +181,6 @@ def test_a_word_in_thousands_of_names_scores_each_by_its_own_label():
     assert len(hits) == 3001
     assert hits[0].id == "org/plain" and hits[0].exact == 1
     by_id = {h.id: h for h in hits}
-    for n in (0, 1, 2, 2998):  # a longer name never scores above a shorter one of the same words
+    for n in (0, 1, 2, 2998):  # each is shown by its own name; a longer name of the same words scores no higher
         assert by_id[f"org/n{n:05d}"].label == f"Energy {'Cooperative ' * (n % 3)}Works {n}"
     assert by_id["org/n00000"].score >= by_id["org/n00001"].score >= by_id["org/n00002"].score
