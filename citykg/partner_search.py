@@ -529,8 +529,8 @@ class PartnerNetwork:
         held = self._windows.get(participant)
         if held is None:
             listed = [p for p in self.first_roles.get(participant, ()) if p in self.windows]
-            starts = np.array([self.windows[p][0] for p in listed] or [""])[:len(listed)]
-            ends = np.array([self.windows[p][1] for p in listed] or [""])[:len(listed)]
+            starts = np.array([self.windows[p][0] for p in listed], dtype=str)
+            ends = np.array([self.windows[p][1] for p in listed], dtype=str)
             held = self._windows[participant] = (listed, starts, ends)
         return held
 
