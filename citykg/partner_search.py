@@ -881,6 +881,18 @@ def bind_rows(sparql: str, variables: Sequence[str], rows: Sequence[Sequence[Ter
     return f"{sparql[: match.end()]} VALUES ({head}) {{ {body} }} {sparql[match.end():]}"
 
 
+def keep_only(sparql: str, variable: str, terms: Sequence[Term]) -> str:
+    """The query with ``FILTER(?variable IN (terms))`` at the start of its WHERE clause, the terms
+    serialised by pyoxigraph as in :func:`bind_rows`. A filter, not a second VALUES block: the
+    engine checks it as soon as the variable is bound, where two VALUES blocks would be joined
+    with each other first."""
+    match = _WHERE.search(sparql)
+    if match is None:
+        raise ValueError("a query with values to keep needs an explicit WHERE { ... } clause")
+    listed = ", ".join(str(t) for t in terms)
+    return f"{sparql[: match.end()]} FILTER(?{variable} IN ({listed})) {sparql[match.end():]}"
+
+
 def _rank(participant: str, projects: dict[str, str], text_hits: dict[str, Match], near: dict[str, Tier],
           index: LabelIndex) -> tuple:
     """Closeness, then the name's match, then matching projects, leading roles among them, name."""
@@ -906,19 +918,25 @@ def participation_statement(participant: str, project: str, role: str) -> tuple[
 
 
 def statement_sources(store: GraphStore, keys: set[tuple[str, str, Term]]) -> dict[tuple[str, str, Term], tuple[Source, ...]]:
-    """The document lines stating each (subject, property, object): one query for all."""
+    """The document lines stating each (subject, property, object): one query for all. It binds
+    the subjects and keeps the keys' properties, so a subject cited several times (a project's
+    three dates) is looked up once, and a statement of another property is dropped before its
+    lines are read; the rows of statements not asked about are left out here."""
     if not keys:
         return {}
     named = get_query("statement_sources")
-    rows = [(ox.NamedNode(s), ox.NamedNode(p), o) for s, p, o in sorted(keys, key=lambda k: (k[0], k[1], str(k[2])))]
+    subjects = [(ox.NamedNode(s),) for s in sorted({k[0] for k in keys})]
+    properties = [ox.NamedNode(p) for p in sorted({k[1] for k in keys})]
     files = _document_files(store)
     found: dict[tuple[str, str, Term], list[Source]] = defaultdict(list)
-    for row in store.query(bind_rows(named.text, ["subject", "property", "object"], rows)):
+    for row in store.query(bind_rows(keep_only(named.text, "property", properties), ["subject"], subjects)):
         subject, prop, obj, document, start, end, method = (row[i] for i in range(7))
-        found[(subject.value, prop.value, obj)].append(Source(
-            document=document.value.removeprefix(BASE), file=files.get(document.value),
-            line_start=int(start.value), line_end=int(end.value), method=method.value if method else None,
-        ))
+        key = (subject.value, prop.value, obj)
+        if key in keys:
+            found[key].append(Source(
+                document=document.value.removeprefix(BASE), file=files.get(document.value),
+                line_start=int(start.value), line_end=int(end.value), method=method.value if method else None,
+            ))
     return {k: merge_sources(v) for k, v in found.items()}
 
 

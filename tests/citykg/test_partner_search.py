@@ -13,6 +13,7 @@ from citykg.partner_search import (
     PartnerNetwork,
     PartnerResult,
     bind_rows,
+    keep_only,
     partner_network,
     partner_search,
 )
@@ -290,6 +291,19 @@ def test_bind_rows_binds_terms_not_text():
     store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), hostile))
     text = bind_rows("SELECT ?s WHERE { ?s ?p ?o }", ["o"], [(hostile,), (ox.NamedNode("http://e/x"),)])
     assert [row["s"].value for row in store.query(text)] == ["http://e/s"]
+
+
+def test_keep_only_keeps_terms_not_text():
+    """``keep_only`` lists terms in a filter: a hostile value stays one literal, and only the
+    listed values pass."""
+    import pyoxigraph as ox
+
+    hostile = ox.Literal('x" ) ) } ; DROP ALL ; SELECT * WHERE { ( "')
+    store = ox.Store()
+    for value in (hostile, ox.Literal("other"), ox.NamedNode("http://e/x")):
+        store.add(ox.Quad(ox.NamedNode(f"http://e/{len(store)}"), ox.NamedNode("http://e/p"), value))
+    text = keep_only("SELECT ?o WHERE { ?s ?p ?o }", "o", [hostile, ox.NamedNode("http://e/x")])
+    assert sorted(str(row["o"]) for row in store.query(text)) == sorted([str(hostile), "<http://e/x>"])
 
 
 def test_the_command_line_face(built_settings, build_report, monkeypatch):
