@@ -38,12 +38,12 @@ import gc
 import heapq
 import re
 import sys
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 import networkx as nx
@@ -200,19 +200,24 @@ class Closeness:
 @dataclass(frozen=True)
 class Tier:
     """One tier of closeness to a ``near`` entity: participant -> what ties it, which is the
-    shared projects (tier 1), the shared partners (2), the common place (3) or the narrowest
-    shared programmes (4). A tier near a hub holds tens of thousands of participants, so a
-    :class:`Closeness` is only made for those shown."""
+    number of shared projects (tier 1), the shared partners (2), the common place (3) or the
+    narrowest shared programmes (4). A tier near a hub holds tens of thousands of participants,
+    so tier 1 counts (``shared`` lists the projects of those shown) and a :class:`Closeness` is
+    only made for those shown."""
 
     number: int
     ties: dict[str, Any]
+    shared: Callable[[str], list[str]] | None = None
 
     def strength(self, participant: str) -> int:
         """How many projects, partners or programmes are shared (a place is one)."""
-        return 1 if self.number == 3 else len(self.ties[participant])
+        tie = self.ties[participant]
+        return tie if self.number == 1 else 1 if self.number == 3 else len(tie)
 
     def strengths(self) -> dict[str, int]:
-        """:meth:`strength` of every participant of the tier."""
+        """:meth:`strength` of every participant of the tier (tier 1's own counts, not a copy)."""
+        if self.number == 1:
+            return self.ties
         if self.number == 3:
             return dict.fromkeys(self.ties, 1)
         return {x: len(tie) for x, tie in self.ties.items()}
@@ -220,6 +225,8 @@ class Tier:
     def closeness(self, participant: str) -> tuple[Closeness, dict[str, Any]]:
         tie = self.ties[participant]
         what = {1: "projects", 2: "partners", 3: "place", 4: "programmes"}[self.number]
+        if self.number == 1:
+            tie = self.shared(participant)
         return (Closeness(self.number, CLOSENESS[self.number], self.strength(participant)),
                 {what: sorted(tie) if self.number == 2 else tie})
 
@@ -548,13 +555,13 @@ class PartnerNetwork:
         sources = [a for a in anchors if a in self.participants]
         first_roles, taking_part = self.first_roles, self.taking_part
         anchor_projects = {p for a in sources for p in first_roles[a]}
+        # counted in C, in the order the projects are read (which orders equal strengths); a
+        # hub's tier 1 has ten thousand participants, and the projects are listed for those shown
+        shared_projects = Counter(chain.from_iterable(taking_part[p] for p in sorted(anchor_projects)))
+        for anchor in anchors:
+            shared_projects.pop(anchor, None)
+        tier = Tier(1, shared_projects, lambda x: sorted(anchor_projects.intersection(first_roles[x])))
         seen = set(anchors)
-        shared_projects: dict[str, list[str]] = defaultdict(list)
-        for project in sorted(anchor_projects):
-            for node in taking_part[project]:
-                if node not in seen:
-                    shared_projects[node].append(project)
-        tier = Tier(1, dict(shared_projects))
         seen.update(tier.ties)
         yield tier
         middles: dict[str, set[str]] = defaultdict(set)  # the tier-1 partners each node shares a project with
