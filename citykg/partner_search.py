@@ -745,11 +745,12 @@ def run_search(store: GraphStore, filters: Filters, *, index: LabelIndex | None 
         ))
     builder = _ResultBuilder(index, network, filters)
     listed = {p: builder.listed(p, matched[p]) for p in ranked}
-    # the allocations of the projects listed are read while the reasons are drafted
-    allocated = _LOOKUPS.submit(allocations, store, {(p, project, role) for p, (_, shown) in listed.items()
-                                                     for project in shown for role in network.roles[(p, project)]})
     drafts = [builder.draft(p, matched[p], *listed[p], index.hit(text_hits[p]) if p in text_hits else None,
                             near[p].closeness(p) if p in near else None) for p in ranked]
+    # the two lookups side by side, after the drafting: a query in another thread hardly moves
+    # while this one runs Python (200 allocations: 14 ms alone, 27 ms beside 15 ms of Python)
+    allocated = _LOOKUPS.submit(allocations, store, {(p, project, role) for p, (_, shown) in listed.items()
+                                                     for project in shown for role in network.roles[(p, project)]})
     sources = statement_sources(store, builder.evidence_keys)
     money = allocated.result()
     return [builder.finish(draft, sources, money) for draft in drafts]
