@@ -31,7 +31,7 @@ import threading
 import weakref
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Set
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from typing import Any, NamedTuple, TypeVar
@@ -253,10 +253,14 @@ class LabelIndex:
         n = self._by_iri.get(iri)
         return None if n is None else self.entities[n]
 
-    def positions(self, iris: Iterable[str]) -> frozenset[int]:
-        """Where these entities are in the index (what ``within`` takes); unknown IRIs are left out."""
+    def positions(self, iris: Iterable[str]) -> np.ndarray:
+        """Where these entities are in the index, as a mask over its positions (what ``within``
+        takes; an array, so that thousands of candidates are checked in one step); unknown IRIs
+        are left out."""
         by_iri = self._by_iri
-        return frozenset(by_iri[iri] for iri in iris if iri in by_iri)
+        mask = np.zeros(len(self.entities), dtype=bool)
+        mask[[by_iri[iri] for iri in iris if iri in by_iri]] = True
+        return mask
 
     def hit(self, match: Match) -> SearchHit:
         entity = self.entities[match.position]
@@ -269,12 +273,12 @@ class LabelIndex:
         types: Collection[str] | None = None,
         limit: int | None = 10,
         complete: bool = True,
-        within: Set[int] | None = None,
+        within: np.ndarray | None = None,
     ) -> list[SearchHit]:
         """Entities whose names match ``query`` best first.
 
         ``types``: only entities of one of these classes (``{"Organisation", "City"}``);
-        ``within``: only the entities at these positions (:meth:`positions`); ``complete``: the
+        ``within``: only the entities this mask holds (:meth:`positions`); ``complete``: the
         last word may be unfinished.
         """
         entities = self.entities
@@ -288,7 +292,7 @@ class LabelIndex:
         *,
         types: Collection[str] | None = None,
         complete: bool = True,
-        within: Set[int] | None = None,
+        within: np.ndarray | None = None,
     ) -> list[Match]:
         """What :meth:`search` finds, all of it, in no order: a caller ranks them its own way."""
         query = query.strip()
@@ -306,7 +310,11 @@ class LabelIndex:
         # a common one has thousands of candidates, so they are not counted)
         counts = Counter(chain.from_iterable(matched)) if len(matched) > 1 else matched[0]
         allowed = None if types is None else set(types)
-        candidates = list(counts) if within is None else list(filter(within.__contains__, counts))
+        if within is None:
+            candidates = list(counts)
+        else:
+            found = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            candidates = found[within[found]].tolist()
         if allowed is not None:
             candidates = [n for n in candidates if self.entities[n].types & allowed]
         if not candidates and direct is None:

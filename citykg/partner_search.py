@@ -451,7 +451,7 @@ class PartnerNetwork:
         self._leading: list[str] | None = None
         self._project_order: dict[str, int] | None = None
         self._by_name: dict[str, list[str]] = {}
-        self._positions: frozenset[int] | None = None
+        self._positions: np.ndarray | None = None
         self._windows: dict[str, tuple[list[str], np.ndarray, np.ndarray]] = {}
 
     @classmethod
@@ -616,8 +616,8 @@ class PartnerNetwork:
             self._leading = sorted(self.participants, key=lambda x: (-len(self.led.get(x, ())), x))
         return self._leading
 
-    def positions(self, index: LabelIndex) -> frozenset[int]:
-        """The participants' positions in the label index: where a text search looks, kept per build."""
+    def positions(self, index: LabelIndex) -> np.ndarray:
+        """The participants' positions in the label index, a mask: where a text search looks, kept per build."""
         if self._positions is None:
             self._positions = index.positions(self.participants)
         return self._positions
