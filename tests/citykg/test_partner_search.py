@@ -16,6 +16,7 @@ from citykg.partner_search import (
     keep_only,
     partner_network,
     partner_search,
+    statement_sources,
 )
 
 BLUEPRINT = "project/blueprint-net-zero-neighborhoods"
@@ -304,6 +305,42 @@ def test_keep_only_keeps_terms_not_text():
         store.add(ox.Quad(ox.NamedNode(f"http://e/{len(store)}"), ox.NamedNode("http://e/p"), value))
     text = keep_only("SELECT ?o WHERE { ?s ?p ?o }", "o", [hostile, ox.NamedNode("http://e/x")])
     assert sorted(str(row["o"]) for row in store.query(text)) == sorted([str(hostile), "<http://e/x>"])
+
+
+def test_statement_sources_cites_each_statement_asked_for(tmp_path):
+    """Sources are looked up by subject: each statement asked for gets its own lines; the same
+    subject's other statements (another property, or the same property with another object) are
+    left out, and a statement nobody states gets none."""
+    import pyoxigraph as ox
+
+    from citykg.store import MemoryStore
+
+    ckg, rdf = "https://w3id.org/citykg/ontology#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    project, doc = "https://w3id.org/citykg/project/p1", "https://w3id.org/citykg/doc/notes"
+    start = ox.Literal("2024-01-01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+    programme, call = ox.NamedNode("https://w3id.org/citykg/programme/x"), ox.NamedNode("https://w3id.org/citykg/call/y")
+    graph = ox.NamedNode("https://w3id.org/citykg/graph/doc/notes")
+    quads = [ox.Quad(ox.NamedNode(doc), ox.NamedNode(rdf + "type"), ox.NamedNode(ckg + "Document"), graph),
+             ox.Quad(ox.NamedNode(doc), ox.NamedNode(ckg + "fileName"), ox.Literal("notes.txt"), graph)]
+    for n, (prop, value, line) in enumerate([("startDate", start, 3), ("fundedBy", programme, 5), ("fundedUnderCall", call, 7),
+                                                    ("fundedBy", ox.NamedNode("https://w3id.org/citykg/programme/z"), 9)]):
+        evidence = ox.NamedNode(f"https://w3id.org/citykg/evidence/{n}")
+        quads += [ox.Quad(evidence, ox.NamedNode(p), o, graph) for p, o in [
+            (rdf + "subject", ox.NamedNode(project)), (rdf + "predicate", ox.NamedNode(ckg + prop)), (rdf + "object", value),
+            (ckg + "sourceDocument", ox.NamedNode(doc)), (ckg + "lineStart", ox.Literal(str(line), datatype=ox.NamedNode(
+                "http://www.w3.org/2001/XMLSchema#integer"))), (ckg + "lineEnd", ox.Literal(str(line), datatype=ox.NamedNode(
+                "http://www.w3.org/2001/XMLSchema#integer")))]]
+    path = tmp_path / "evidence.nq"
+    path.write_text("".join(f"{q} .\n" for q in quads), encoding="utf-8")
+    store = MemoryStore()
+    store.publish([path])
+    asked = {(project, ckg + "startDate", start), (project, ckg + "fundedBy", programme),
+             (project, ckg + "fundedBy", ox.NamedNode("https://w3id.org/citykg/programme/other"))}
+    cited = statement_sources(store, asked)
+    assert {key: [(s.file, s.line_start) for s in sources] for key, sources in cited.items()} == {
+        (project, ckg + "startDate", start): [("notes.txt", 3)],
+        (project, ckg + "fundedBy", programme): [("notes.txt", 5)],
+    }
 
 
 def test_the_command_line_face(built_settings, build_report, monkeypatch):
