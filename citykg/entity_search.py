@@ -168,6 +168,11 @@ class LabelIndex:
         self._ranks = np.array([_PROPERTY_RANK.get(label.property, 3) for entity in self.entities
                                 for label in entity.labels], dtype=np.int64)
         self._lengths = np.array([len(text) for text in self._texts], dtype=np.int64)
+        # each entity's shortest label: which of a very common word's candidates are scored
+        has_labels = self._first[1:] > self._first[:-1]
+        self._shortest = np.zeros(len(self.entities), dtype=np.int64)
+        if has_labels.any():
+            self._shortest[has_labels] = np.minimum.reduceat(self._lengths, self._first[:-1][has_labels])
         stems: dict[str, set[int]] = defaultdict(set)
         words: dict[str, set[int]] = defaultdict(set)
         for n, entity in enumerate(self.entities):
@@ -327,8 +332,11 @@ class LabelIndex:
         else:
             best = 1 if candidates else 0
         if len(candidates) > MAX_CANDIDATES:
-            strength = {n: sum(m.get(n, 0.0) for m in matched) for n in candidates}
-            candidates = sorted(candidates, key=lambda n: -strength[n])[:MAX_CANDIDATES]
+            # the likeliest best first: how well the words match, then the shortest name (a name
+            # that is little more than the query scores highest), then the index's order
+            kept = np.asarray(candidates, dtype=np.int64)
+            strength = np.array([sum(m.get(n, 0.0) for m in matched) for n in candidates])
+            candidates = kept[np.lexsort((kept, self._shortest[kept], -strength))[:MAX_CANDIDATES]].tolist()
         found = self._score(query, key_of(words), candidates, best / len(significant))
         if direct is not None and (allowed is None or direct.types & allowed):
             position = self._by_iri[direct.iri]

@@ -174,6 +174,18 @@ def test_each_entity_is_shown_by_its_best_label():
     assert index._score("qqqq", "qqqq", [0, 1], 1.0) == []
 
 
+def test_a_word_in_more_names_than_are_scored_keeps_the_shortest():
+    """Beyond MAX_CANDIDATES names with the word, the ones scored are the shortest: the name that
+    is just the word is found even when it comes last in the index."""
+    from citykg.entity_search import MAX_CANDIDATES
+
+    index = _index({f"n{n:05d}": [("prefLabel", f"Energy Cooperative Works {n}")] for n in range(MAX_CANDIDATES + 500)}
+                   | {"plain": [("prefLabel", "Energy")], "short": [("prefLabel", "Energy Hub")]})
+    hits = index.search("energy", limit=3)
+    assert [h.id for h in hits[:2]] == ["org/plain", "org/short"]
+    assert len(index.search("energy", limit=None)) == MAX_CANDIDATES
+
+
 def test_a_word_in_thousands_of_names_scores_each_by_its_own_label():
     index = _index({f"n{n:05d}": [("prefLabel", f"Energy {'Cooperative ' * (n % 3)}Works {n}")] for n in range(3000)}
                    | {"plain": [("prefLabel", "Energy")]})
