@@ -881,12 +881,9 @@ def bind_rows(sparql: str, variables: Sequence[str], rows: Sequence[Sequence[Ter
     The multi-row form of ``citykg.store.bind_values``: the terms are serialised by pyoxigraph
     as RDF terms, so a value can never change the query's structure. No rows means no solution.
     """
-    match = _WHERE.search(sparql)
-    if match is None:
-        raise ValueError("a query with values to bind needs an explicit WHERE { ... } clause")
     head = " ".join(f"?{v}" for v in variables)
     body = " ".join("(" + " ".join(str(t) for t in row) + ")" for row in rows)
-    return f"{sparql[: match.end()]} VALUES ({head}) {{ {body} }} {sparql[match.end():]}"
+    return _at_where(sparql, f"VALUES ({head}) {{ {body} }}")
 
 
 def keep_only(sparql: str, variable: str, terms: Sequence[Term]) -> str:
@@ -894,11 +891,14 @@ def keep_only(sparql: str, variable: str, terms: Sequence[Term]) -> str:
     serialised by pyoxigraph as in :func:`bind_rows`. A filter, not a second VALUES block: the
     engine checks it as soon as the variable is bound, where two VALUES blocks would be joined
     with each other first."""
+    return _at_where(sparql, f"FILTER(?{variable} IN ({', '.join(str(t) for t in terms)}))")
+
+
+def _at_where(sparql: str, clause: str) -> str:
     match = _WHERE.search(sparql)
     if match is None:
-        raise ValueError("a query with values to keep needs an explicit WHERE { ... } clause")
-    listed = ", ".join(str(t) for t in terms)
-    return f"{sparql[: match.end()]} FILTER(?{variable} IN ({listed})) {sparql[match.end():]}"
+        raise ValueError("a query with values to bind needs an explicit WHERE { ... } clause")
+    return f"{sparql[: match.end()]} {clause} {sparql[match.end():]}"
 
 
 def _rank(participant: str, projects: dict[str, str], text_hits: dict[str, Match], near: dict[str, Tier],
