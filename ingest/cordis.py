@@ -670,6 +670,13 @@ def city_triples(node: str, name: str, iso: str | None) -> list[Triple]:
 # --------------------------------------------------------------------------------------------
 
 METHOD = "import.cordis"
+#: The statements a record is cited for, each by an Evidence of its lines: the facts pages and
+#: partner search show and cite (identifier, dates, amounts, funding, places). Types, names and
+#: acronyms are the entity's identity. A participation is cited by ``participation ckg:participant
+#: org``; its project, role and EC contribution are the same row's, on the same node.
+CITED = frozenset(ckg(p) for p in (
+    "grantAgreement", "startDate", "endDate", "signedDate", "budget", "funding", "fundedBy", "fundedUnderCall",
+    "partOfProgramme", "participant", "country", "city", "homepage", "isoCode"))
 SHARED = (f"<{BASE}programme/", f"<{BASE}call/")
 Progress = Callable[[str, int, int], None]  # (description, bytes done, bytes in all)
 
@@ -747,10 +754,13 @@ def import_cordis(
 
     with QuadWriter(report.output, graph_iri("cordis")) as out, LinkWriter(imports / "links-cordis.nq") as links:
 
+        row: list[Triple] = []  # what the record being read states; written only if all of it is good
+        fresh: set[str] = set()  # nodes first stated by that record
+
         def once(node: str, triples) -> None:
-            if node not in seen:
-                seen.add(node)
-                out.add_all(triples)
+            if node not in seen and node not in fresh:
+                fresh.add(node)
+                row.extend(triples)
 
         def project_node(pid: str) -> str:
             target = linker.project(pid)
@@ -780,6 +790,8 @@ def import_cordis(
                     continue
                 f, first, last = record.fields, record.first, record.last
                 last_line = last
+                row.clear()
+                fresh.clear()
                 try:
                     triples: list[Triple] = []
                     if layout == "project":
@@ -790,8 +802,7 @@ def import_cordis(
                             if t[0] != node and t[0].startswith(SHARED) and t[0] in seen:
                                 continue
                             triples.append(t)
-                        seen.update(t[0] for t in triples if t[0] != node and t[0].startswith(SHARED))
-                        claim = (node, ckg("grantAgreement"), lit(pid))
+                        fresh.update(t[0] for t in triples if t[0] != node and t[0].startswith(SHARED))
                         if pid not in projects:
                             counts["projects"] += 1
                         projects.add(pid)
@@ -814,7 +825,6 @@ def import_cordis(
                             projects.add(pid)
                             triples += [(node, T_TYPE, t) for t in types_of("Project")]
                             triples.append((node, ckg("grantAgreement"), lit(pid)))
-                        claim = triples[0]
                     else:  # organization
                         pid = parse_id(f["projectID"], "projectID")
                         if projects and pid not in projects:
@@ -851,16 +861,18 @@ def import_cordis(
                                     city = kg(city_local(org.city, org.country))
                                     once(city, city_triples(city, org.city.title(), org.country))
                             counts["organisations"] += 1
-                            out.add_all(organisation_triples(org, participant, city, link is not None))
-                        node, triples_p = participation_triples(project, participant, f["role"], contribution)
-                        triples += triples_p
+                            triples += organisation_triples(org, participant, city, link is not None)
+                        triples += participation_triples(project, participant, f["role"], contribution)[1]
                         counts["participations"] += 1
-                        claim = (node, ckg("participant"), participant)
                 except (RowError, KeyError) as error:
                     report.bad.append(BadRow(path.name, first, last, str(error)))
                     continue
-                out.add_all(triples)
-                out.add_all(evidence_triples(*claim, key, first, last, METHOD))
+                row.extend(triples)
+                seen.update(fresh)
+                stated = dict.fromkeys(row)  # a chain of programmes can repeat within a record
+                out.add_all(stated)
+                for claim in (t for t in stated if t[1] in CITED):
+                    out.add_all(evidence_triples(*claim, key, first, last, METHOD))
                 good += 1
             done_before += path.stat().st_size
             report.rows[path.name] = good

@@ -31,6 +31,7 @@ from ingest.cordis import (
     T_LABEL,
     T_PREF,
     T_TYPE,
+    CITED,
     BadRow,
     ImportFileError,
     ImportReport,
@@ -53,6 +54,8 @@ from ingest.cordis import (
 )
 
 METHOD = "import.ror"
+#: A record is cited, by its lines, for its identifiers and places (as a CORDIS row is).
+CITED_ROR = CITED | {ckg("ror"), ckg("wikidata")}
 
 #: ROR organisation types -> classes of the ontology (the first that applies wins).
 ROR_TYPES = {
@@ -290,6 +293,7 @@ def import_ror(
                     counts["withdrawn (skipped)"] += 1
                     continue
                 name = rec["display"][0]
+                row: list = []  # what the record states, written with its citations
                 link = linker.ror(rec["id"], name) or linker.organisation(
                     name, [n for n, _ in rec["labels"] + rec["aliases"]], rec["city"], rec["country"])
                 own = kg(f"org/ror-{rec['id']}")
@@ -298,19 +302,21 @@ def import_ror(
                 if not link:
                     if rec["country"] and kg(f"country/{rec['country'].lower()}") not in seen:
                         seen.add(kg(f"country/{rec['country'].lower()}"))
-                        out.add_all(country_triples(rec["country"]))
+                        row += country_triples(rec["country"])
                     if rec["city"]:
                         city = linker.city(rec["city"], rec["country"])
                         if city is None:
                             city = kg(city_local(rec["city"], rec["country"]))
                             if city not in seen:
                                 seen.add(city)
-                                out.add_all(city_triples(city, rec["city"], rec["country"]))
+                                row += city_triples(city, rec["city"], rec["country"])
                 else:
                     counts["linked"] += 1
                     links.link(link, own, key, first, last)
-                out.add_all(record_triples(rec, node, city, link is not None))
-                out.add_all(evidence_triples(node, ckg("ror"), f"<{ROR[rec['id']]}>", key, first, last, METHOD))
+                row += record_triples(rec, node, city, link is not None)
+                out.add_all(row)
+                for claim in (t for t in row if t[1] in CITED_ROR):
+                    out.add_all(evidence_triples(*claim, key, first, last, METHOD))
                 counts["organisations"] += 1
         out.add_all(document_triples(key, path, sha256_of(path), last_line, f"ROR records {path.name}"))
         report.triples = out.count

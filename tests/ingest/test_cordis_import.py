@@ -23,7 +23,8 @@ from ingest.cordis import (
 
 CORDIS = PROJECT_ROOT.parent / "shared" / "data" / "cordis"
 KG = "https://w3id.org/citykg/"
-PREFIX = "PREFIX ckg: <https://w3id.org/citykg/ontology#> PREFIX schema: <https://schema.org/>\n"
+PREFIX = ("PREFIX ckg: <https://w3id.org/citykg/ontology#> PREFIX schema: <https://schema.org/>\n"
+          "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n")
 
 ORG_HEADER = ('"projectID","projectAcronym","organisationID","vatNumber","name","shortName","SME","activityType",'
               '"street","postCode","city","country","nutsCode","geolocation","organizationURL","contactForm",'
@@ -128,6 +129,29 @@ def test_cordis_reflow_participation_of_cluj_napoca(cordis_sample_import):
             <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> <{KG}org/cordis-966466485> }}""",
         use_default_graph_as_union=True))
     assert [(r["line"].value, r["file"].value) for r in rows] == [("2685", "h2020_organization_subset.csv")]
+
+
+def test_cordis_every_fact_cites_the_lines_of_its_row(cordis_sample_import):
+    _, store = cordis_sample_import
+    # not one identifier, date, amount, funding link, participant or place lacks its lines
+    cited_props = """VALUES ?p { ckg:grantAgreement ckg:startDate ckg:endDate ckg:signedDate ckg:budget ckg:funding
+        ckg:fundedBy ckg:fundedUnderCall ckg:partOfProgramme ckg:participant ckg:country ckg:city ckg:homepage }"""
+    stated = {tuple(r) for r in store.query(PREFIX + f"SELECT ?s ?p ?o WHERE {{ {cited_props} ?s ?p ?o }}",
+                                            use_default_graph_as_union=True)}
+    cited = {tuple(r) for r in store.query(PREFIX + f"""SELECT ?s ?p ?o WHERE {{ {cited_props}
+        ?e rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o ; ckg:method "import.cordis" ;
+           ckg:lineStart [] ; ckg:lineEnd [] ; ckg:sourceDocument [] }}""", use_default_graph_as_union=True)}
+    assert len(stated) > 100_000 and not stated - cited
+    # and the lines are those of the row that states it
+    lines = {(r["p"].value.rsplit("#")[-1], r["file"].value, r["line"].value) for r in store.query(PREFIX + f"""
+        SELECT ?p ?file ?line WHERE {{
+          ?e rdf:subject ?s ; rdf:predicate ?p ; ckg:lineStart ?line ; ckg:sourceDocument/ckg:fileName ?file .
+          VALUES ?s {{ <{KG}project/cordis-741487> <{KG}org/cordis-966466485> }} }}""", use_default_graph_as_union=True)}
+    for prop in ("startDate", "endDate", "signedDate", "budget", "funding", "fundedBy", "fundedUnderCall"):
+        assert (prop, "h2020_project_sample.csv", "2") in lines, prop
+    for prop in ("country", "city"):
+        assert (prop, "h2020_organization_subset.csv", "2685") in lines, prop
+    assert ("fundedUnderCall", "h2020_topics.csv", "12567") in lines
 
 
 def test_cordis_layout_details(cordis_sample_import):

@@ -57,6 +57,12 @@ def test_ror_real_file_imported(tmp_path):
         FILTER(LANG(?en) = "en" && LANG(?ro) = "ro")""")
     assert ask(out, f"""?e ckg:method "import.ror" ; ckg:lineStart 88 ;
         <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> <{KG}org/ror-02rmd1t30> .""")
+    # each identifier and place cites the record's lines, not just the ROR id
+    for prop in ("ror", "wikidata", "homepage", "country", "city"):
+        assert ask(out, f"""<{KG}org/ror-02rmd1t30> ckg:{prop} ?o .
+            ?e ckg:method "import.ror" ; ckg:lineStart 88 ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject>
+               <{KG}org/ror-02rmd1t30> ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> ckg:{prop} ;
+               <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?o .""" ), prop
 
 
 def test_ror_json_array_and_zip(tmp_path):
