@@ -42,6 +42,7 @@ from citykg.build import build  # noqa: E402
 from citykg.config import Settings  # noqa: E402
 from citykg.entity_page import entity_page  # noqa: E402
 from citykg.entity_search import label_index  # noqa: E402
+from citykg.namespaces import statement_key  # noqa: E402
 from citykg.partner_search import partner_network, partner_search, warm_indexes  # noqa: E402
 from citykg.store import EmbeddedStore, GraphStore  # noqa: E402
 
@@ -273,6 +274,7 @@ def synthetic_graph(path: Path, organisations: int, projects: int, seed: int = 5
             quad(evidence, f"<{RDF}subject>", part, doc)
             quad(evidence, f"<{RDF}predicate>", f"<{CKG}participant>", doc)
             quad(evidence, f"<{RDF}object>", orgs[member], doc)
+            quad(evidence, f"<{CKG}statementKey>", lit(statement_key(part[1:-1], CKG + "participant")), doc)
             quad(evidence, f"<{CKG}sourceDocument>", f"<{KG}doc/synthetic>", doc)
             quad(evidence, f"<{CKG}lineStart>", f'"{line}"^^<{XSD}integer>', doc)
             quad(evidence, f"<{CKG}lineEnd>", f'"{line}"^^<{XSD}integer>', doc)

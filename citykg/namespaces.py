@@ -100,6 +100,7 @@ class CKG(DefinedNamespace):
     lineStart: URIRef
     lineEnd: URIRef
     method: URIRef
+    statementKey: URIRef
     about: URIRef
     surfaceForm: URIRef
     # values
@@ -193,6 +194,14 @@ def evidence_iri(
     s: object, p: object, o: object, document_key: str, first: int, last: int, method: str
 ) -> URIRef:
     return URIRef(f"{BASE}evidence/{_digest(s, p, o, document_key, first, last, method)}")
+
+
+def statement_key(subject: object, prop: object) -> str:
+    """The ``ckg:statementKey`` of every Evidence of a statement with this subject and property
+    (IRIs), so that citing a statement is one index lookup rather than a read of all the evidence
+    of its subject (a dozen for a CORDIS project). The object is left out: a literal may come back
+    from the store in another form than it was written in; readers compare objects themselves."""
+    return _digest(subject, prop)
 
 
 def mention_iri(entity: object, document_key: str, first: int, last: int, method: str) -> URIRef:

@@ -60,7 +60,7 @@ from citykg.entity_search import (
     per_build,
 )
 from citykg.errors import InvalidParameterError
-from citykg.namespaces import BASE, CKG, participation_iri
+from citykg.namespaces import BASE, CKG, participation_iri, statement_key
 from citykg.queries import get_query
 from citykg.store import GraphStore, Term
 
@@ -881,24 +881,12 @@ def bind_rows(sparql: str, variables: Sequence[str], rows: Sequence[Sequence[Ter
     The multi-row form of ``citykg.store.bind_values``: the terms are serialised by pyoxigraph
     as RDF terms, so a value can never change the query's structure. No rows means no solution.
     """
-    head = " ".join(f"?{v}" for v in variables)
-    body = " ".join("(" + " ".join(str(t) for t in row) + ")" for row in rows)
-    return _at_where(sparql, f"VALUES ({head}) {{ {body} }}")
-
-
-def keep_only(sparql: str, variable: str, terms: Sequence[Term]) -> str:
-    """The query with ``FILTER(?variable IN (terms))`` at the start of its WHERE clause, the terms
-    serialised by pyoxigraph as in :func:`bind_rows`. A filter, not a second VALUES block: the
-    engine checks it as soon as the variable is bound, where two VALUES blocks would be joined
-    with each other first."""
-    return _at_where(sparql, f"FILTER(?{variable} IN ({', '.join(str(t) for t in terms)}))")
-
-
-def _at_where(sparql: str, clause: str) -> str:
     match = _WHERE.search(sparql)
     if match is None:
         raise ValueError("a query with values to bind needs an explicit WHERE { ... } clause")
-    return f"{sparql[: match.end()]} {clause} {sparql[match.end():]}"
+    head = " ".join(f"?{v}" for v in variables)
+    body = " ".join("(" + " ".join(str(t) for t in row) + ")" for row in rows)
+    return f"{sparql[: match.end()]} VALUES ({head}) {{ {body} }} {sparql[match.end():]}"
 
 
 def _rank(participant: str, projects: dict[str, str], text_hits: dict[str, Match], near: dict[str, Tier],
@@ -927,17 +915,16 @@ def participation_statement(participant: str, project: str, role: str) -> tuple[
 
 def statement_sources(store: GraphStore, keys: set[tuple[str, str, Term]]) -> dict[tuple[str, str, Term], tuple[Source, ...]]:
     """The document lines stating each (subject, property, object): one query for all. It binds
-    the subjects and keeps the keys' properties, so a subject cited several times (a project's
-    three dates) is looked up once, and a statement of another property is dropped before its
-    lines are read; the rows of statements not asked about are left out here."""
+    the statement keys of the subjects and properties (``ckg:statementKey``), so only the evidence
+    of those (a project's three dates, or its two programmes) is read, not all of its subject's (a
+    CORDIS project has a dozen); the rows of other objects are left out here."""
     if not keys:
         return {}
     named = get_query("statement_sources")
-    subjects = [(ox.NamedNode(s),) for s in sorted({k[0] for k in keys})]
-    properties = [ox.NamedNode(p) for p in sorted({k[1] for k in keys})]
+    bound = [(ox.Literal(statement_key(s, p)),) for s, p in sorted({k[:2] for k in keys})]
     files = _document_files(store)
     found: dict[tuple[str, str, Term], list[Source]] = defaultdict(list)
-    for row in store.query(bind_rows(keep_only(named.text, "property", properties), ["subject"], subjects)):
+    for row in store.query(bind_rows(named.text, ["key"], bound)):
         subject, prop, obj, document, start, end, method = (row[i] for i in range(7))
         key = (subject.value, prop.value, obj)
         if key in keys:

@@ -18,8 +18,9 @@ finished, so a re-import is idempotent and the graph never sees half an import.
 A row that does not validate (a number that is not a number, a date that is not a date, a row
 cut short, an organisation of a project no project file lists) is left out and listed, with its
 file and line, in ``imports/cordis-report.md``; a file whose header is not a CORDIS header is
-left out whole. Every project and participation carries one ``ckg:Evidence`` naming the
-imported file (a ``ckg:Document`` with its sha256) and the record's lines.
+left out whole. Each fact of a record that pages and searches cite (see ``CITED``) has its own
+``ckg:Evidence`` naming the imported file (a ``ckg:Document`` with its sha256) and the record's
+lines.
 
 Organisations and projects the knowledge base already knows are not duplicated: see
 ``ingest/linking.py``.
@@ -56,6 +57,7 @@ from citykg.namespaces import (
     graph_iri,
     participation_iri,
     slug,
+    statement_key,
 )
 
 if TYPE_CHECKING:
@@ -221,6 +223,7 @@ def evidence_triples(s: str, p: str, o: str, key: str, first: int, last: int, me
         (ev, f"<{RDF_NS}subject>", s),
         (ev, f"<{RDF_NS}predicate>", p),
         (ev, f"<{RDF_NS}object>", o),
+        (ev, ckg("statementKey"), lit(statement_key(s[1:-1], p[1:-1]))),
         (ev, ckg("sourceDocument"), kg(f"doc/{key}")),
         (ev, ckg("lineStart"), lit(first, datatype=XSD + "positiveInteger")),
         (ev, ckg("lineEnd"), lit(last, datatype=XSD + "positiveInteger")),

@@ -25,6 +25,7 @@ from citykg.namespaces import (
     participation_iri,
     role_iri,
     slug,
+    statement_key,
 )
 from ingest.amounts import AmountMention
 from ingest.dates import DateMention
@@ -159,6 +160,7 @@ class _Mapper:
         self.g.add((ev, RDF.subject, triple[0]))
         self.g.add((ev, RDF.predicate, triple[1]))
         self.g.add((ev, RDF.object, triple[2]))
+        self.g.add((ev, CKG.statementKey, Literal(statement_key(triple[0], triple[1]))))
         if text:
             self.g.add((ev, CKG.surfaceForm, Literal(text)))
         self.cite(ev, fact.lines, fact.rule, fact.confidence)

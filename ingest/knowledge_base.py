@@ -32,6 +32,7 @@ from citykg.namespaces import (
     mention_iri,
     participation_iri,
     role_iri,
+    statement_key,
 )
 from ingest.readers import DocumentError
 from ingest.sources import Source, read_source
@@ -329,6 +330,7 @@ class _Loader:
             g.add((ev, RDF.subject, s))
             g.add((ev, RDF.predicate, p))
             g.add((ev, RDF.object, o))
+            g.add((ev, CKG.statementKey, Literal(statement_key(s, p))))
             if text:
                 g.add((ev, CKG.surfaceForm, Literal(text)))
             self.cite(g, ev, c)

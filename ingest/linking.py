@@ -37,7 +37,7 @@ from rapidfuzz import fuzz
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDFS, SKOS
 
-from citykg.namespaces import CKG, evidence_iri, graph_iri
+from citykg.namespaces import CKG, evidence_iri, graph_iri, statement_key
 from ingest.cordis import QuadWriter, ckg, kg, lit, T_TYPE, RDF_NS, XSD
 from ingest.normalise import fold, stem
 
@@ -222,6 +222,7 @@ class LinkWriter(QuadWriter):
         self.add(ev, f"<{RDF_NS}subject>", target)
         self.add(ev, f"<{RDF_NS}predicate>", OWL_SAME_AS)
         self.add(ev, f"<{RDF_NS}object>", other)
+        self.add(ev, ckg("statementKey"), lit(statement_key(target[1:-1], OWL.sameAs)))
         self.add(ev, ckg("method"), lit(method))
         self.add(ev, ckg("confidence"), lit(f"{score:.2f}", datatype=XSD + "decimal"))
         self.add(ev, f"<{RDFS.comment}>", lit(comment, lang="en"))

@@ -488,6 +488,7 @@ ex:dovada-1 a ckg:Evidence ;
     rdf:subject ex:proiect ;
     rdf:predicate ckg:signedDate ;
     rdf:object "2024-11-15"^^xsd:date ;
+    ckg:statementKey "1" ;
     ckg:sourceDocument ex:doc-001 ;
     ckg:lineStart "7"^^xsd:positiveInteger ;
     ckg:lineEnd "7"^^xsd:positiveInteger ;
@@ -499,6 +500,7 @@ ex:dovada-2 a ckg:Evidence ;
     rdf:subject ex:participare-1 ;
     rdf:predicate ckg:participant ;
     rdf:object ex:universitate ;
+    ckg:statementKey "2" ;
     ckg:sourceDocument ex:doc-001 ;
     ckg:lineStart "9"^^xsd:positiveInteger ;
     ckg:lineEnd "11"^^xsd:positiveInteger ;
@@ -580,7 +582,7 @@ BAD_CASES = {
     ),
     "evidence with lineStart after lineEnd": (
         """ex:dovada-3 a ckg:Evidence ; rdf:subject ex:proiect ; rdf:predicate ckg:pilotArea ;
-               rdf:object ex:cartier-nord ; ckg:sourceDocument ex:doc-001 ;
+               rdf:object ex:cartier-nord ; ckg:statementKey "3" ; ckg:sourceDocument ex:doc-001 ;
                ckg:lineStart "14"^^xsd:positiveInteger ; ckg:lineEnd "12"^^xsd:positiveInteger ;
                ckg:method "reviewed" .""",
         {"focus": EX["dovada-3"], "path": CKG.lineStart,
@@ -588,7 +590,7 @@ BAD_CASES = {
     ),
     "evidence beyond the end of its document": (
         """ex:dovada-3 a ckg:Evidence ; rdf:subject ex:proiect ; rdf:predicate ckg:pilotArea ;
-               rdf:object ex:cartier-nord ; ckg:sourceDocument ex:doc-001 ;
+               rdf:object ex:cartier-nord ; ckg:statementKey "3" ; ckg:sourceDocument ex:doc-001 ;
                ckg:lineStart "39"^^xsd:positiveInteger ; ckg:lineEnd "41"^^xsd:positiveInteger ;
                ckg:method "reviewed" .""",
         {"focus": EX["doc-001"], "component": SH.SPARQLConstraintComponent,
@@ -695,9 +697,15 @@ BAD_CASES = {
                ckg:lineCount "12"^^xsd:nonNegativeInteger .""",
         {"focus": EX["doc-002"], "path": CKG.sha256, "component": SH.PatternConstraintComponent},
     ),
+    "evidence without a statement key": (
+        """ex:dovada-3 a ckg:Evidence ; rdf:subject ex:proiect ; rdf:predicate ckg:pilotArea ;
+               rdf:object ex:cartier-nord ; ckg:sourceDocument ex:doc-001 ; ckg:lineStart "5"^^xsd:positiveInteger ;
+               ckg:lineEnd "5"^^xsd:positiveInteger ; ckg:method "reviewed" .""",
+        {"focus": EX["dovada-3"], "path": CKG.statementKey, "component": SH.MinCountConstraintComponent},
+    ),
     "evidence without a source document": (
         """ex:dovada-3 a ckg:Evidence ; rdf:subject ex:proiect ; rdf:predicate ckg:pilotArea ;
-               rdf:object ex:cartier-nord ; ckg:lineStart "5"^^xsd:positiveInteger ;
+               rdf:object ex:cartier-nord ; ckg:statementKey "3" ; ckg:lineStart "5"^^xsd:positiveInteger ;
                ckg:lineEnd "5"^^xsd:positiveInteger ; ckg:method "reviewed" .""",
         {"focus": EX["dovada-3"], "path": CKG.sourceDocument,
          "component": SH.MinCountConstraintComponent},

@@ -14,7 +14,7 @@ import pytest
 from citykg.build import KNOWLEDGE_DIR, assemble, build, write_nquads
 from citykg.config import Settings
 from citykg.errors import KnowledgeBaseError
-from citykg.namespaces import BASE
+from citykg.namespaces import BASE, statement_key
 from citykg.queries import run_named_query
 from citykg.store import EmbeddedStore
 
@@ -154,6 +154,21 @@ def test_every_fact_in_a_document_graph_has_evidence(built_store):
         """
     )
     assert uncited == []
+
+
+def test_every_evidence_carries_the_key_of_its_statement(built_store):
+    """Searches and pages find a statement's lines by ``ckg:statementKey`` alone: an Evidence
+    without it, or with another statement's, would be cited nowhere."""
+    rows = built_store.select(
+        """
+        PREFIX ckg: <https://w3id.org/citykg/ontology#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?e ?s ?p ?key WHERE { ?e a ckg:Evidence ; rdf:subject ?s ; rdf:predicate ?p OPTIONAL { ?e ckg:statementKey ?key } }
+        """
+    )
+    assert len(rows) > 500
+    wrong = [r for r in rows if "key" not in r or r["key"].value != statement_key(r["s"].value, r["p"].value)]
+    assert wrong == []
 
 
 def test_two_builds_are_identical(tmp_path: Path, sources_dir: Path):

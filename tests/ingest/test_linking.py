@@ -118,6 +118,12 @@ def test_partner_search_sees_imported_participations(imported_settings):
     page = pytest.importorskip("citykg.entity_page").entity_page(store, "org/primaria-cluj-napoca")
     reflow = [i for i in page.projects if i.other.id == "project/cordis-820937"]
     assert [str(s) for i in reflow for s in i.sources] == ["h2020_organization_subset.csv:2685"], reflow
+    # a CORDIS project's page shows its dates, amounts and funding, each with the lines of its row
+    facts = {(f.property, str(s)) for f in pytest.importorskip("citykg.entity_page").entity_page(
+        store, "project/cordis-741487").facts for s in f.sources}
+    for prop in ("startDate", "endDate", "budget", "funding", "fundedBy", "fundedUnderCall"):
+        assert (prop, "h2020_project_sample.csv:2") in facts, (prop, facts)
+    assert ("fundedUnderCall", "h2020_topics.csv:12567") in facts
 
 
 def test_remote_backend_with_a_small_import(tmp_path, sources_dir: Path, linker: Linker):
