@@ -293,7 +293,7 @@ def import_ror(
                     counts["withdrawn (skipped)"] += 1
                     continue
                 name = rec["display"][0]
-                row: list = []  # what the record states, written with its citations
+                row: list[Triple] = []  # what the record states, written with its citations
                 link = linker.ror(rec["id"], name) or linker.organisation(
                     name, [n for n, _ in rec["labels"] + rec["aliases"]], rec["city"], rec["country"])
                 own = kg(f"org/ror-{rec['id']}")
