@@ -906,10 +906,10 @@ def _rank(participant: str, projects: dict[str, str], text_hits: dict[str, Match
 
 def participation_statement(participant: str, project: str, role: str) -> tuple[str, str, Term]:
     """The statement that cites a participation: ``participation ckg:participant participant``.
-    The knowledge base, the documents and the CORDIS import all cite it, and few statements share
-    its subject, so its lines take a few lookups to find; ``project ckg:partner participant``
-    shares its subject with every other participation of the project (a dozen for a CORDIS
-    project), each to be read and compared."""
+    The knowledge base, the documents and the CORDIS import all cite it, and no other statement
+    shares its subject and property (its ``ckg:statementKey``), so its lines take a few lookups to
+    find; ``project ckg:partner participant`` shares its key with every other partner of the
+    project (a dozen for a CORDIS project), each to be read and compared."""
     return (str(participation_iri(project, participant, role)), _PARTICIPANT, ox.NamedNode(participant))
 
 
