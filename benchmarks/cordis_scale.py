@@ -67,8 +67,9 @@ IMPORT_CODE = """
 import json, resource, time
 from pathlib import Path
 from ingest.linking import Linker
+from citykg.config import get_settings
 from ingest.cordis import import_cordis
-linker = Linker.from_knowledge_base(Path({sources!r}))
+linker = Linker.from_knowledge_base(get_settings().knowledge, Path({sources!r}))
 t = time.perf_counter()
 r = import_cordis(Path({src!r}), Path({dst!r}), linker)
 dt = time.perf_counter() - t

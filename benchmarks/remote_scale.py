@@ -86,7 +86,7 @@ def synthetic_import(scale: float, workdir: Path) -> Path:
     if not (dst / "cordis.nq").exists():
         src.mkdir(parents=True, exist_ok=True)
         generate(src, round(80_000 * scale), round(72_000 * scale), round(400_000 * scale), seed=7)
-        import_cordis(src, dst, Linker.from_knowledge_base(Path(get_settings().sources)))
+        import_cordis(src, dst, Linker.from_knowledge_base(get_settings().knowledge, Path(get_settings().sources)))
     return dst / "cordis.nq"
 
 

@@ -159,11 +159,11 @@ def build(
     settings: Settings,
     sources_dir: Path | None = None,
     progress: Progress = lambda step: None,
-    knowledge_dir: Path = KNOWLEDGE_DIR,
+    knowledge_dir: Path | None = None,
 ) -> BuildReport:
     """Build, validate and publish; the previous graph keeps serving if anything fails."""
     started = time.perf_counter()
-    assembly = assemble(sources_dir or settings.sources, progress, knowledge_dir, settings.inbox)
+    assembly = assemble(sources_dir or settings.sources, progress, knowledge_dir or settings.knowledge, settings.inbox)
     graphs = assembly.graphs
     graphs[graph_iri("build")] = build_graph(graphs)
     store = open_store(settings)

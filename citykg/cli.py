@@ -55,6 +55,7 @@ def _progress() -> Progress:
 @handle_errors
 def build(
     sources: Annotated[Optional[Path], typer.Option(help="Folder of source documents.")] = None,
+    knowledge: Annotated[Optional[Path], typer.Option(help="Folder of the reviewed knowledge base (an empty one: extraction alone).")] = None,
 ) -> None:
     """Build the graph from the ontology, the knowledge base and the documents, then swap it in."""
     from citykg.build import build as run_build
@@ -64,7 +65,7 @@ def build(
         task = progress.add_task("starting", total=None)
         # Without a terminal (logs, CI, supervisors) each step gets a line of its own, as it starts.
         step = (lambda s: progress.update(task, description=s)) if console.is_terminal else (lambda s: console.print(f"step: {s}", highlight=False))
-        report = run_build(settings, sources, step)
+        report = run_build(settings, sources, step, knowledge)
     for line in report.documents:
         out.print(line, markup=False, highlight=False)
     table = Table(title=f"build {report.build_id}: {report.triples} triples in {report.graphs} graphs, {report.seconds:.1f} s")
@@ -112,7 +113,7 @@ def validate(
     from citykg.build import assemble
 
     settings = get_settings()
-    assembly = assemble(sources or settings.sources, inbox=settings.inbox)
+    assembly = assemble(sources or settings.sources, knowledge_dir=settings.knowledge, inbox=settings.inbox)
     for line in (r.summary() for r in assembly.documents):
         out.print(line, markup=False, highlight=False)
     graphs = assembly.graphs
@@ -342,7 +343,7 @@ def _run_import(run, label: str, build: bool) -> None:
     settings = get_settings()
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeElapsedColumn(), console=console) as progress:
         task = progress.add_task(f"{label}: reading the knowledge base", total=None)
-        linker = Linker.from_knowledge_base(settings.sources)
+        linker = Linker.from_knowledge_base(settings.knowledge, settings.sources)
         report = run(settings.imports, linker,
                      lambda what, done, total: progress.update(task, description=f"{label}: {what}", completed=done, total=total))
     table = Table(title=f"{label}: {report.triples} quads written to {report.output}")

@@ -36,6 +36,8 @@ class Settings:
     sources: Path = field(default_factory=lambda: PROJECT_ROOT.parent / "shared" / "sources")
     inbox: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "documents")
     imports: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "imports")
+    # The reviewed knowledge base; an empty folder builds from extraction alone (to measure it).
+    knowledge: Path = field(default_factory=lambda: PROJECT_ROOT / "knowledge")
     sparql_url: str | None = None
     update_url: str | None = None
     gsp_url: str | None = None
@@ -55,6 +57,7 @@ class Settings:
             sources=Path(_env("SOURCES", str(defaults.sources))).expanduser(),
             inbox=Path(_env("INBOX", str(defaults.inbox))).expanduser(),
             imports=Path(_env("IMPORTS", str(defaults.imports))).expanduser(),
+            knowledge=Path(_env("KNOWLEDGE", str(defaults.knowledge))).expanduser(),
             sparql_url=_env_optional("SPARQL_URL"),
             update_url=_env_optional("SPARQL_UPDATE_URL"),
             gsp_url=_env_optional("GSP_URL"),

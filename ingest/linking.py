@@ -136,12 +136,12 @@ class Linker:
         return linker
 
     @classmethod
-    def from_knowledge_base(cls, sources: Path) -> "Linker":
-        """Load ``knowledge/`` (checked against the source documents) and index it."""
-        from citykg.build import KNOWLEDGE_DIR, load_ontology
+    def from_knowledge_base(cls, knowledge: Path, sources: Path) -> "Linker":
+        """Load the knowledge base (checked against the source documents) and index it."""
+        from citykg.build import load_ontology
         from ingest.knowledge_base import load_knowledge_base
 
-        kb = load_knowledge_base(KNOWLEDGE_DIR, sources, load_ontology())
+        kb = load_knowledge_base(knowledge, sources, load_ontology())
         return cls.from_graphs(kb.graphs, kb.entity_types)
 
     def _add(self, org: _Org) -> None:

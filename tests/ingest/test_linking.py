@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from citykg.build import build
+from citykg.build import KNOWLEDGE_DIR, build
 from citykg.config import PROJECT_ROOT, Settings
 from citykg.store import EmbeddedStore, open_store
 from ingest.cordis import import_cordis
@@ -23,7 +23,7 @@ PREFIX = ("PREFIX ckg: <https://w3id.org/citykg/ontology#> PREFIX owl: <http://w
 
 @pytest.fixture(scope="module")
 def linker(sources_dir: Path) -> Linker:
-    return Linker.from_knowledge_base(sources_dir)
+    return Linker.from_knowledge_base(KNOWLEDGE_DIR, sources_dir)
 
 
 def h2020_folder(tmp: Path) -> Path:
