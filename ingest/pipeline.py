@@ -19,9 +19,9 @@ from citykg.namespaces import CKG, graph_iri
 from ingest.document_graph import DocumentFacts, Schema, document_facts
 from ingest.gazetteer import Gazetteer, GazetteerEntry
 from ingest.knowledge_base import KnowledgeBase
-from ingest.normalise import normalise
+from ingest.normalise import NormalisedText, normalise
 from ingest.readers import DocumentError
-from ingest.relations import extract
+from ingest.relations import Extraction, extract
 from ingest.sources import SUPPORTED_SUFFIXES, Source, read_source
 
 YEAR = re.compile(r"\b(20[0-9]{2})\b")
@@ -35,6 +35,8 @@ class DocumentResult:
     source: Source | None = None
     facts: DocumentFacts | None = None
     error: str | None = None
+    text: NormalisedText | None = None
+    extraction: Extraction | None = None  # what the extractor read, before mapping to RDF
 
     def summary(self) -> str:
         if self.error:
@@ -83,7 +85,8 @@ def ingest_document(path: Path, gazetteer: Gazetteer, schema: Schema, known: dic
         return DocumentResult(path, error=str(error).removeprefix(f"{path}: "))
     text = normalise(source.lines)
     extraction = extract(text, gazetteer, default_year=context_year(source.lines))
-    return DocumentResult(path, source, document_facts(source, text, extraction, schema, known, gazetteer))
+    facts = document_facts(source, text, extraction, schema, known, gazetteer)
+    return DocumentResult(path, source, facts, text=text, extraction=extraction)
 
 
 def ingest_documents(paths: Iterable[Path], kb: KnowledgeBase, ontology: Graph) -> list[DocumentResult]:
