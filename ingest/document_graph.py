@@ -8,6 +8,8 @@ mints them, so a fact both state is one fact with two pieces of evidence.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -135,6 +137,8 @@ class _Mapper:
             self.g.add((iri, SKOS.altLabel, Literal(alias, lang="ro")))
         if entity.acronym:
             self.g.add((iri, CKG.acronym, Literal(entity.acronym)))
+        if entity.type == "Country" and entity.acronym and re.fullmatch(r"[A-Z]{2}", entity.acronym):
+            self.g.add((iri, CKG.isoCode, Literal(entity.acronym)))
 
     def mention(self, entity: URIRef, text: str, lines: tuple[int, int], method: str) -> None:
         m = mention_iri(entity, self.source.key, *lines, method)

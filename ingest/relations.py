@@ -13,12 +13,14 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ingest.amounts import AmountMention, find_amounts
 from ingest.dates import DateMention, DateRange, find_dates
 from ingest.gazetteer import EntityMention, Gazetteer, ProposedEntity, type_from_name
 from ingest.normalise import NormalisedText, fold
+from ingest.relation_model import NONE, RelationModel, Span, candidate_pairs
 
 Node = EntityMention | ProposedEntity
 Value = Node | AmountMention | DateMention | str
@@ -74,6 +76,8 @@ class Extraction:
     amounts: list[AmountMention]
     dates: list[DateMention | DateRange]
     main_subject: Node | None
+    nodes: list[Node] = field(default_factory=list)  # every entity occurrence, in text order
+    sentences: list[tuple[int, int]] = field(default_factory=list)
 
 
 def node_key(node: Node) -> tuple[str, ...]:
@@ -136,9 +140,13 @@ class _Sentence:
     end: int
 
 
+_SHIPPED = object()  # extract()'s default: the relation model that ships with the project
+
+
 def extract(text: NormalisedText, gazetteer: Gazetteer, *,
-            default_year: int | None = None) -> Extraction:
-    """Read the facts of one normalised document."""
+            default_year: int | None = None, model: RelationModel | None | object = _SHIPPED) -> Extraction:
+    """Read the facts of one normalised document: the rules, then the relation model for the
+    pairs of entities the rules said nothing about (``model=None``: the rules alone)."""
     s = text.text
     folded = fold(s)
     mentions = gazetteer.find(s)
@@ -147,14 +155,75 @@ def extract(text: NormalisedText, gazetteer: Gazetteer, *,
     doc = _Doc(text, folded, nodes, find_amounts(s), [], _paragraphs(s), main, gazetteer)
     doc.dates = [d for d in find_dates(s, default_year=default_year) if not _in_a_name(doc, d)]
     facts: list[Fact] = []
-    for sentence in _sentences(s):
+    sentences = _sentences(s)
+    for sentence in sentences:
         for rule in _SENTENCE_RULES:
             facts.extend(rule(doc, sentence))
     for rule in _DOCUMENT_RULES:
         facts.extend(rule(doc))
+    model = shipped_model() if model is _SHIPPED else model
+    spans = [(x.start, x.end) for x in sentences]
+    if model is not None:
+        facts.extend(_model_facts(doc, spans, model, facts))
     facts = _dedupe(facts)
     proposals = _proposals_of(doc.nodes, facts)
-    return Extraction(facts, mentions, proposals, doc.amounts, doc.dates, main)
+    return Extraction(facts, mentions, proposals, doc.amounts, doc.dates, main, list(doc.nodes), spans)
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> RelationModel | None:
+    return RelationModel.load()
+
+
+def model_spans(nodes: list[Node]) -> list[Span]:
+    return [Span(n.start, n.end, n.type) for n in nodes]
+
+
+def _model_facts(doc: _Doc, sentences: list[tuple[int, int]], model: RelationModel,
+                 ruled: list[Fact]) -> list[Fact]:
+    """Facts the relation model reads between pairs of entities the rules left alone."""
+    done = {frozenset((node_key(f.subject), node_key(f.object))) for f in ruled
+            if isinstance(f.object, (EntityMention, ProposedEntity))}
+    spans = model_spans(doc.nodes)
+    main = next((sp for sp, n in zip(spans, doc.nodes) if n is doc.main), None)
+    facts = []
+    for i, j, features in candidate_pairs(doc.s, sentences, spans, main):
+        a, b = doc.nodes[i], doc.nodes[j]
+        if frozenset((node_key(a), node_key(b))) in done or node_key(a) == node_key(b):
+            continue
+        label, probability = model.classify(features)
+        if label == NONE or probability < model.threshold:
+            continue
+        predicate, direction = label[:-1], label[-1]
+        subject, obj = (a, b) if direction == ">" else (b, a)
+        fact = _gold_fact(doc, predicate, subject, obj, probability, (a.start, a.end), (b.start, b.end))
+        if fact is not None:
+            facts.append(fact)
+    return facts
+
+
+def _gold_fact(doc: _Doc, predicate: str, subject: Node, obj: Node, confidence: float,
+               *spans: tuple[int, int]) -> Fact | None:
+    """A relation named as the corpus names it (``partnerOf``: organisation -> project) as the
+    ontology's fact (``partner``: project -> organisation)."""
+    rule = f"model.{predicate}"
+    if predicate == "coordinatedBy":
+        return doc.fact(subject, "coordinator", obj, rule, spans, confidence)
+    if predicate in ("partnerOf", "leadPartnerOf"):
+        return doc.fact(obj, "partner" if predicate == "partnerOf" else "leadPartner", subject, rule, spans, confidence)
+    if predicate == "fundedBy":
+        return doc.fact(subject, "fundedUnderCall" if obj.type == "Call" else "fundedBy", obj, rule, spans, confidence)
+    if predicate == "selectedFor":
+        return doc.fact(obj, "selectedCity", subject, rule, spans, confidence)
+    if predicate == "organisedBy":
+        return doc.fact(subject, "managedBy" if subject.type == "Call" else "organisedBy", obj, rule, spans, confidence)
+    if predicate == "locatedIn":
+        if obj.type not in ("City", "Country"):
+            return None
+        return doc.fact(subject, obj.type.lower(), obj, rule, spans, confidence)
+    if predicate in ("memberOf", "hostedBy"):
+        return doc.fact(subject, predicate, obj, rule, spans, confidence)
+    return None
 
 
 def _in_a_name(doc: _Doc, when: DateMention | DateRange) -> bool:
