@@ -39,7 +39,8 @@ from ingest.document_graph import Schema
 from ingest.gazetteer import EntityMention, Gazetteer, ProposedEntity
 from ingest.normalise import fold
 from ingest.pipeline import DocumentResult, ingest_document
-from ingest.relations import Fact
+from ingest.relation_model import NONE, candidate_pairs, train, value_pairs
+from ingest.relations import Fact, model_spans, value_mentions, value_spans
 
 KINDS = ("entities", "relations", "amounts", "dates")
 
@@ -57,6 +58,9 @@ PREDICATES: dict[str, tuple[str, bool]] = {
     "organisedBy": ("organisedBy", False),
     "hostedBy": ("hostedBy", False),
     "locatedIn": ("locatedIn", False),
+    "managedBy": ("organisedBy", False),
+    "city": ("locatedIn", False),
+    "country": ("locatedIn", False),
 }
 
 
@@ -257,11 +261,82 @@ def _not_fact_out(gold: GoldDocument, nf: dict, kept: list[Fact], text: str) -> 
     return False
 
 
-def evaluate_corpus(corpus: Path, gazetteer: Gazetteer) -> list[DocumentScore]:
-    """Every gold document read as a build reads it, and scored."""
-    schema = Schema(Graph().parse(PROJECT_ROOT / "ontology" / "citykg.ttl", format="turtle"))
-    return [score_document(gold, ingest_document(corpus / gold.file, gazetteer, schema, {}))
-            for gold in load_gold(corpus)]
+def _schema() -> Schema:
+    return Schema(Graph().parse(PROJECT_ROOT / "ontology" / "citykg.ttl", format="turtle"))
+
+
+def evaluate_corpus(corpus: Path, gazetteer: Gazetteer, folds: int = 0) -> list[DocumentScore]:
+    """Every gold document read as a build reads it, and scored. With ``folds``, the relation
+    model is trained anew for each fold of documents on the other folds' gold, so no document
+    is read by a model that saw it (cross-validation by document); without, the shipped model
+    reads them all."""
+    schema, golds = _schema(), load_gold(corpus)
+    if not folds:
+        return [score_document(gold, ingest_document(corpus / gold.file, gazetteer, schema, {}))
+                for gold in golds]
+    read = {gold.file: ingest_document(corpus / gold.file, gazetteer, schema, {}, model=None, value_model=None)
+            for gold in golds}
+    examples = {g.file: labelled_pairs(g, read[g.file]) for g in golds}
+    value_examples = {g.file: labelled_values(g, read[g.file]) for g in golds}
+    scores = {}
+    for fold in range(folds):
+        held_out = [g for i, g in enumerate(golds) if i % folds == fold]
+        model = train([e for g in golds if g not in held_out for e in examples[g.file]])
+        value_model = train([e for g in golds if g not in held_out for e in value_examples[g.file]])
+        for gold in held_out:
+            result = ingest_document(corpus / gold.file, gazetteer, schema, {}, model=model, value_model=value_model)
+            scores[gold.file] = score_document(gold, result)
+    return [scores[g.file] for g in golds]
+
+
+def labelled_values(gold: GoldDocument, result: DocumentResult) -> list[tuple[dict[str, float], str]]:
+    """The value model's training examples in one document: each amount or date paired with
+    each entity it may be of, labelled with what the gold says it is of that entity."""
+    if result.extraction is None:
+        return []
+    extraction = result.extraction
+    values = value_mentions([*extraction.amounts, *extraction.dates])
+    spans = model_spans(extraction.nodes)
+    main = next((sp for sp, n in zip(spans, extraction.nodes) if n is extraction.main_subject), None)
+    ids = [gold.entities_named(node_names(n)) for n in extraction.nodes]
+    wanted: dict[tuple, str] = {}
+    for a in gold.record.get("amounts") or []:
+        wanted[("amount", Decimal(str(a["value"])).normalize(), a["currency"], a["subject"])] = a["what"]
+    for d in gold.record.get("dates") or []:
+        wanted[("date", str(d["value"]), d["subject"])] = d["what"]
+    out = []
+    for v, e, features in value_pairs(result.text.text, extraction.sentences, value_spans(values), spans, main):
+        value, label = values[v], NONE
+        for subject in ids[e]:
+            if isinstance(value, AmountMention):
+                label = wanted.get(("amount", Decimal(value.value).normalize(), value.currency, subject), label)
+            elif value.value is not None:
+                label = wanted.get(("date", value.iso[:10], subject), wanted.get(("date", value.iso[:7], subject), label))
+        out.append((features, label))
+    return out
+
+
+def labelled_pairs(gold: GoldDocument, result: DocumentResult) -> list[tuple[dict[str, float], str]]:
+    """The relation model's training examples in one document: each candidate pair of entity
+    mentions with the gold relation between them (``none`` when there is none)."""
+    if result.extraction is None:
+        return []
+    extraction = result.extraction
+    relations = {(r["subject"], r["object"]): r["predicate"] for r in gold.record.get("relations") or []}
+    ids = [gold.entities_named(node_names(n)) for n in extraction.nodes]
+    spans = model_spans(extraction.nodes)
+    main = next((sp for sp, n in zip(spans, extraction.nodes) if n is extraction.main_subject), None)
+    out = []
+    for i, j, features in candidate_pairs(result.text.text, extraction.sentences, spans, main):
+        label = NONE
+        for s in ids[i]:
+            for o in ids[j]:
+                if (s, o) in relations:
+                    label = relations[(s, o)] + ">"
+                elif (o, s) in relations:
+                    label = relations[(o, s)] + "<"
+        out.append((features, label))
+    return out
 
 
 def totals(docs: list[DocumentScore]) -> dict[str, Score]:

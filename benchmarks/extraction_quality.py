@@ -540,14 +540,15 @@ def report_json(report: Report) -> dict:
     }
 
 
-def corpus_main(corpus: Path, knowledge: str, verbose: bool) -> int:
+def corpus_main(corpus: Path, knowledge: str, verbose: bool, folds: int) -> int:
     from benchmarks.corpus_quality import evaluate_corpus, load_gold, print_corpus_report
 
     started = time.perf_counter()
     gazetteer = Gazetteer([]) if knowledge == "none" else knowledge_gazetteer(Path(knowledge) / "entities")[0]
-    docs = evaluate_corpus(corpus, gazetteer)
+    docs = evaluate_corpus(corpus, gazetteer, folds)
     not_facts = sum(len(g.record.get("not_facts") or []) for g in load_gold(corpus))
-    print(f"corpus {corpus} ({len(docs)} documents), knowledge {knowledge}")
+    model = f"relation model cross-validated over {folds} folds of documents" if folds else "the shipped relation model (trained on this corpus)"
+    print(f"corpus {corpus} ({len(docs)} documents), knowledge {knowledge}, {model}")
     print_corpus_report(docs, not_facts, verbose)
     print(f"{time.perf_counter() - started:.1f} s on {platform.machine()}, Python {platform.python_version()}")
     return 0
@@ -571,9 +572,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, help="a development corpus with gold.yaml (../shared/corpus)")
     parser.add_argument("--knowledge", default="none",
                         help="with --corpus: none (no known entity) or a knowledge folder whose entities/ the extractor knows")
+    parser.add_argument("--folds", type=int, default=4,
+                        help="with --corpus: train the relation model on the other folds for each fold of documents "
+                             "(0: read all with the shipped model, which was trained on the corpus itself)")
     args = parser.parse_args(argv)
     if args.corpus:
-        return corpus_main(args.corpus, args.knowledge, args.verbose)
+        return corpus_main(args.corpus, args.knowledge, args.verbose, args.folds)
     try:
         report = evaluate(args.sources, args.expected, args.gazetteer, args.entities,
                           args.context_year)

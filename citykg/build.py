@@ -28,7 +28,7 @@ from citykg.store import GraphStore, open_store
 from citykg.errors import ValidationError
 from citykg.validate import validate_graphs
 from ingest.knowledge_base import load_knowledge_base
-from ingest.proposals import one_name_each
+from ingest.reconcile import one_name_each
 from ingest.pipeline import DocumentResult, document_paths, ingest_documents
 from ingest.review import review_report
 from ingest.sources import document_graph

@@ -25,6 +25,9 @@ import numpy as np
 from ingest.normalise import fold, stem
 
 MODEL_FILE = Path(__file__).with_name("models") / "relations.json"
+#: The same kind of model for amounts and dates: which entity, if any, a value is of, and as what
+#: (budget, allocation, start, deadline ...).
+VALUE_MODEL_FILE = MODEL_FILE.with_name("values.json")
 NONE = "none"
 
 _WORD = re.compile(r"[^\W_]+")
@@ -110,6 +113,30 @@ def candidate_pairs(text: str, sentences: Sequence[tuple[int, int]], spans: Sequ
                 yield a, b, pair_features(text, sentence, spans[a], spans[b], 0, cross=True)
 
 
+def value_pairs(text: str, sentences: Sequence[tuple[int, int]], values: Sequence[Span],
+                spans: Sequence[Span], main: Span | None = None) -> Iterable[tuple[int, int, dict[str, float]]]:
+    """(index of a value, index of an entity, features) for each amount or date and each entity
+    of its sentence, and the document's main project when the sentence names no project."""
+    for v, value in enumerate(values):
+        sentence = next((x for x in sentences if x[0] <= value.start < x[1]), None)
+        if sentence is None:
+            continue
+        inside = [i for i, e in enumerate(spans) if sentence[0] <= e.start < sentence[1]
+                  and (e.end <= value.start or e.start >= value.end)]
+        for i in inside:
+            a, b = (spans[i], value) if spans[i].start < value.start else (value, spans[i])
+            between = sum(1 for j in inside if a.end <= spans[j].start and spans[j].end <= b.start)
+            features = pair_features(text, sentence, a, b, between)
+            features["entity_first" if a is spans[i] else "value_first"] = 1.0
+            yield v, i, features
+        if main is not None and not any(spans[i].type in ("Project", "Network", "Call") for i in inside):
+            m = spans.index(main)
+            features = pair_features(text, sentence, value, value, 0)
+            features["main"] = 1.0
+            features[f"tm={main.type}"] = 1.0
+            yield v, m, features
+
+
 class RelationModel:
     """Weights of a multinomial logistic regression over sparse named features."""
 
@@ -119,7 +146,7 @@ class RelationModel:
         self.weights, self.intercept, self.threshold = weights, intercept, threshold
 
     @classmethod
-    def load(cls, path: Path = MODEL_FILE) -> "RelationModel | None":
+    def load(cls, path: Path = MODEL_FILE) -> RelationModel | None:
         """The shipped model, or None when there is none (extraction then uses its rules alone)."""
         if not path.is_file():
             return None

@@ -15,12 +15,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 
 from ingest.amounts import AmountMention, find_amounts
 from ingest.dates import DateMention, DateRange, find_dates
 from ingest.gazetteer import EntityMention, Gazetteer, ProposedEntity, type_from_name
 from ingest.normalise import NormalisedText, fold
-from ingest.relation_model import NONE, RelationModel, Span, candidate_pairs
+from ingest.relation_model import (MODEL_FILE, NONE, VALUE_MODEL_FILE, RelationModel, Span,
+                                   candidate_pairs, value_pairs)
 
 Node = EntityMention | ProposedEntity
 Value = Node | AmountMention | DateMention | str
@@ -144,9 +146,11 @@ _SHIPPED = object()  # extract()'s default: the relation model that ships with t
 
 
 def extract(text: NormalisedText, gazetteer: Gazetteer, *,
-            default_year: int | None = None, model: RelationModel | None | object = _SHIPPED) -> Extraction:
+            default_year: int | None = None, model: RelationModel | None | object = _SHIPPED,
+            value_model: RelationModel | None | object = _SHIPPED) -> Extraction:
     """Read the facts of one normalised document: the rules, then the relation model for the
-    pairs of entities the rules said nothing about (``model=None``: the rules alone)."""
+    pairs of entities the rules said nothing about, and the value model for the amounts and
+    dates no rule placed (``None``: the rules alone)."""
     s = text.text
     folded = fold(s)
     mentions = gazetteer.find(s)
@@ -161,18 +165,68 @@ def extract(text: NormalisedText, gazetteer: Gazetteer, *,
             facts.extend(rule(doc, sentence))
     for rule in _DOCUMENT_RULES:
         facts.extend(rule(doc))
-    model = shipped_model() if model is _SHIPPED else model
+    model = shipped_model(MODEL_FILE) if model is _SHIPPED else model
+    value_model = shipped_model(VALUE_MODEL_FILE) if value_model is _SHIPPED else value_model
     spans = [(x.start, x.end) for x in sentences]
     if model is not None:
         facts.extend(_model_facts(doc, spans, model, facts))
+    if value_model is not None:
+        facts.extend(_value_facts(doc, spans, value_model, facts))
     facts = _dedupe(facts)
     proposals = _proposals_of(doc.nodes, facts)
     return Extraction(facts, mentions, proposals, doc.amounts, doc.dates, main, list(doc.nodes), spans)
 
 
-@lru_cache(maxsize=1)
-def shipped_model() -> RelationModel | None:
-    return RelationModel.load()
+@lru_cache(maxsize=2)
+def shipped_model(path: Path) -> RelationModel | None:
+    return RelationModel.load(path)
+
+
+def value_mentions(doc_values: Iterable[AmountMention | DateMention | DateRange]) -> list[AmountMention | DateMention]:
+    """Amounts and dates one by one (a period gives its start and its end)."""
+    out: list[AmountMention | DateMention] = []
+    for v in doc_values:
+        out += [v.start, v.end] if isinstance(v, DateRange) else [v]
+    return out
+
+
+def value_spans(values: list[AmountMention | DateMention]) -> list[Span]:
+    return [Span(v.start, v.end, "Amount" if isinstance(v, AmountMention) else "Date") for v in values]
+
+
+_VALUE_PROPERTIES = {"budget": "budget", "call_budget": "budget", "eu_contribution": "funding",
+                     "allocation": "allocation", "start": "startDate", "end": "endDate",
+                     "signature": "signedDate", "deadline": "deadline", "publication": "openingDate",
+                     "event": "startDate"}
+
+
+def _value_facts(doc: _Doc, sentences: list[tuple[int, int]], model: RelationModel,
+                 ruled: list[Fact]) -> list[Fact]:
+    """Each amount or date no rule placed, given to the entity the value model finds it is of."""
+    placed = {f.object.start for f in ruled if isinstance(f.object, (AmountMention, DateMention))}
+    values = [v for v in value_mentions([*doc.amounts, *doc.dates]) if v.start not in placed]
+    spans = model_spans(doc.nodes)
+    main = next((sp for sp, n in zip(spans, doc.nodes) if n is doc.main), None)
+    best: dict[int, tuple[float, int, str]] = {}
+    for v, e, features in value_pairs(doc.s, sentences, value_spans(values), spans, main):
+        label, probability = model.classify(features)
+        if label != NONE and probability >= model.threshold and probability > best.get(v, (0.0,))[0]:
+            best[v] = (probability, e, label)
+    facts = []
+    for v, (probability, e, label) in sorted(best.items()):
+        value, entity, prop = values[v], doc.nodes[e], _VALUE_PROPERTIES.get(label)
+        if prop is None or (prop == "allocation") != (entity.type in ORG_TYPES - {None, "City", "CityDistrict"}):
+            continue
+        rule, spans_ = f"model.{label}", [(value.start, value.end), (entity.start, entity.end)]
+        if prop == "allocation":
+            sentence = next(x for x in sentences if x[0] <= value.start < x[1])
+            project = next((n for n in doc.nodes_in(*sentence, PROJECT_TYPES)), doc.main)
+            if project is None:
+                continue
+            facts.append(doc.fact(project, "allocation", value, rule, spans_, probability, participant=entity))
+        else:
+            facts.append(doc.fact(entity, prop, value, rule, spans_, probability))
+    return facts
 
 
 def model_spans(nodes: list[Node]) -> list[Span]:

@@ -15,7 +15,7 @@ from rdflib.namespace import RDF, SKOS
 from citykg.build import assemble, leave_out
 from citykg.errors import KnowledgeBaseError
 from citykg.namespaces import CKG, graph_iri
-from ingest.proposals import one_name_each
+from ingest.reconcile import one_name_each
 
 EX = "https://w3id.org/citykg/"
 
