@@ -31,6 +31,7 @@ from citykg.namespaces import (
 )
 from ingest.amounts import AmountMention
 from ingest.dates import DateMention
+from ingest.entity_linking import linker_for
 from ingest.gazetteer import EntityMention, Gazetteer, ProposedEntity
 from ingest.knowledge_base import KIND_TYPES
 from ingest.normalise import NormalisedText
@@ -116,6 +117,11 @@ class _Mapper:
         known = self.gazetteer.lookup(node.name) or self.gazetteer.lookup(node.text)
         if known is not None and known.iri:  # a rule proposed a name the graph already knows
             return self.node(known)
+        candidates = linker_for(self.gazetteer).candidates(node)
+        if candidates:  # the graph knows it in other words: link it, or ask when several fit
+            linked = EntityMention(candidates[0] if len(candidates) == 1 else None, node.type or "", node.text,
+                                   node.start, node.end, 0.8, "linked", candidates=tuple(candidates))
+            return self.node(linked)
         if node.type not in KIND_OF_TYPE:
             return None
         kind = KIND_OF_TYPE[node.type]

@@ -34,6 +34,7 @@ _WORD = re.compile(r"[^\W_]+")
 _NEGATION = re.compile(r"(?<![\w])(?:nu|n-a|n-au|nici|not|no longer|never|fara|without|respins\w*|rejected)(?![\w])")
 _PLAN = re.compile(r"(?<![\w])(?:va|vor|ar\s+urma|urmeaza|intentioneaza|planific\w*|will|plans?\s+to|intends?|"
                    r"in\s+evaluare|pending|estimat\w*|candidat\w*|ar\s+putea|ar\s+dori)(?![\w])")
+_NEAR_PROJECT = 600  # characters back to a project a sentence without one may be about
 _MAX_BETWEEN = 14  # words between two entities past which a pair says nothing about them
 
 
@@ -53,7 +54,7 @@ def _stems(text: str) -> list[str]:
 def pair_features(text: str, sentence: tuple[int, int], a: Span, b: Span, between_nodes: int,
                   cross: bool = False) -> dict[str, float]:
     """The features of the pair (a, b), a before b, within a sentence (or a project named
-    outside it when ``cross``)."""
+    outside it when ``cross``: then the sentence's words and its list heading speak)."""
     ta, tb = a.type or "Unknown", b.type or "Unknown"
     f: dict[str, float] = {f"ta={ta}": 1.0, f"tb={tb}": 1.0, f"tt={ta}|{tb}": 1.0, "bias": 1.0}
     sentence_text = text[sentence[0]:sentence[1]]
@@ -61,6 +62,8 @@ def pair_features(text: str, sentence: tuple[int, int], a: Span, b: Span, betwee
         f["cross"] = 1.0
         for w in set(_stems(sentence_text)):
             f[f"s={w}"] = 1.0
+        for w in set(_stems(heading(text, sentence[0]))):
+            f[f"h={w}"] = 1.0
         return f
     between = _stems(text[a.end:b.start])
     if len(between) > _MAX_BETWEEN:
@@ -85,13 +88,30 @@ def pair_features(text: str, sentence: tuple[int, int], a: Span, b: Span, betwee
     return f
 
 
+_HEADING = re.compile(r"[^\n]*:[ \t]*$")
+_ITEM = re.compile(r"[ \t]*(?:[-–•▪●◦*»>]|\d{1,2}[.)]|\|)")
+
+
+def heading(text: str, start: int) -> str:
+    """The heading a list item or table row stands under ("Parteneri:", a table's header
+    row): the nearest line above it in its paragraph that ends with a colon or is a row too."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if not _ITEM.match(text, line_start):
+        return ""
+    paragraph_start = text.rfind("\n\n", 0, line_start) + 2
+    lines = text[max(paragraph_start, 0):line_start].splitlines()
+    return next((line for line in reversed(lines) if _HEADING.match(line)), lines[0] if lines else "")
+
+
 def candidate_pairs(text: str, sentences: Sequence[tuple[int, int]], spans: Sequence[Span],
                     main: Span | None = None) -> Iterable[tuple[int, int, dict[str, float]]]:
     """(index of a, index of b, features) for every pair of entities in one sentence, and for
-    each entity of a sentence without a project paired with the document's main project."""
+    each entity of a sentence without a project paired with the project named last before it
+    (close by), else the document's main project."""
     order = sorted(range(len(spans)), key=lambda i: spans[i].start)
     starts = [spans[i].start for i in order]
     main_index = next((i for i, s in enumerate(spans) if main is not None and s == main), None)
+    projects = [i for i in order if spans[i].type in ("Project", "Network")]
     lo = 0
     for sentence in sentences:
         while lo < len(starts) and starts[lo] < sentence[0]:
@@ -106,11 +126,15 @@ def candidate_pairs(text: str, sentences: Sequence[tuple[int, int]], spans: Sequ
                 if spans[i].end > spans[j].start:
                     continue
                 yield i, j, pair_features(text, sentence, spans[i], spans[j], y - x - 1)
-        if main_index is not None and main_index not in inside and \
-                not any(spans[i].type in ("Project", "Network") for i in inside):
-            for i in inside:
-                a, b = (i, main_index) if spans[i].start < spans[main_index].start else (main_index, i)
-                yield a, b, pair_features(text, sentence, spans[a], spans[b], 0, cross=True)
+        if any(spans[i].type in ("Project", "Network") for i in inside):
+            continue
+        before = [i for i in projects if sentence[0] - _NEAR_PROJECT < spans[i].end <= sentence[0]]
+        project = before[-1] if before else main_index
+        if project is None or project in inside:
+            continue
+        for i in inside:
+            a, b = (i, project) if spans[i].start < spans[project].start else (project, i)
+            yield a, b, pair_features(text, sentence, spans[a], spans[b], 0, cross=True)
 
 
 def value_pairs(text: str, sentences: Sequence[tuple[int, int]], values: Sequence[Span],

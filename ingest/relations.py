@@ -172,9 +172,23 @@ def extract(text: NormalisedText, gazetteer: Gazetteer, *,
         facts.extend(_model_facts(doc, spans, model, facts))
     if value_model is not None:
         facts.extend(_value_facts(doc, spans, value_model, facts))
-    facts = _dedupe(facts)
+    facts = _dedupe([f for f in facts if _asserted(doc, f)])
     proposals = _proposals_of(doc.nodes, facts)
     return Extraction(facts, mentions, proposals, doc.amounts, doc.dates, main, list(doc.nodes), spans)
+
+
+_NEGATED = re.compile(r"(?<![\w])(?:nu|n-a|n-au|nici|not|never|no\s+longer|fara\s+a)(?![\w])")
+_PLANNED = re.compile(r"(?<![\w])(?:va|vor|ar\s+urma|urmeaza\s+sa|intentioneaza|isi\s+propune|will|plans?\s+to|"
+                      r"intends?\s+to|in\s+curs\s+de\s+evaluare|in\s+evaluare|pending|estimativ)(?![\w])")
+
+
+def _asserted(doc: _Doc, fact: Fact) -> bool:
+    """False for a fact its own words deny ("nu a fost selectat", "is not a partner") and for
+    a relation they only plan ("va depune", "will join"): neither is a fact yet."""
+    words = doc.folded[max(0, fact.start - 30):fact.end]
+    if _NEGATED.search(words):
+        return False
+    return fact.kind != "relation" or not _PLANNED.search(words)
 
 
 @lru_cache(maxsize=2)
