@@ -26,6 +26,8 @@ from citykg.queries import get_query, run_named_query
 from citykg.store import GraphStore, open_store
 from citykg.errors import ValidationError
 from citykg.validate import validate_graphs
+from ingest.decisions import load_rejections
+from ingest.document_graph import Layers, layers
 from ingest.knowledge_base import load_knowledge_base
 from ingest.pipeline import DocumentResult, document_paths, ingest_documents
 from ingest.review import review_report
@@ -64,6 +66,7 @@ class Assembly:
     graphs: dict[URIRef, Graph]
     documents: list[DocumentResult] = field(default_factory=list)
     excluded: dict[str, str] = field(default_factory=dict)  # file -> why its extraction was left out
+    layers: dict[str, Layers] = field(default_factory=dict)  # file -> its reviewed and proposed facts
 
 
 def assemble(
@@ -88,12 +91,18 @@ def assemble(
             base.setdefault(source.graph, Graph(identifier=source.graph))
             base[source.graph] += document_graph(source)
     extracted = {r.source.graph: r for r in documents if r.facts}
+    rejections = load_rejections(knowledge_dir)
+    layered = {  # what the knowledge base also states is reviewed; the rest is proposed
+        iri: layers(r.facts, r.source.key, kb.graphs.get(iri, Graph()), *rejections.of(r.source.key))
+        for iri, r in extracted.items()
+    }
     progress("validation")
     excluded: dict[str, str] = {}
     while True:
         graphs = dict(base)
-        for iri, result in extracted.items():
-            graphs[iri] = graphs[iri] + result.facts.graph
+        for iri in extracted:
+            graphs[iri] = graphs[iri] + layered[iri].reviewed
+            graphs[layered[iri].proposed.identifier] = layered[iri].proposed
         try:
             validate_graphs(
                 (g for iri, g in graphs.items() if iri not in (ontology.identifier, shapes.identifier)),
@@ -113,7 +122,8 @@ def assemble(
         if result.path.name in excluded:
             result.facts = None
             result.error = excluded[result.path.name]
-    return Assembly(graphs, documents, excluded)
+    kept = {r.path.name: layered[r.source.graph] for r in documents if r.facts}
+    return Assembly(graphs, documents, excluded, kept)
 
 
 def build_graph(graphs: dict[URIRef, Graph]) -> Graph:
@@ -178,7 +188,7 @@ def build(
     conflicts = [{k: v.value for k, v in row.items()} for row in store.select(get_query("conflicting_amounts").text)]
     review = settings.store / "review.md"
     review.parent.mkdir(parents=True, exist_ok=True)
-    review.write_text(review_report(assembly.documents, conflicts), encoding="utf-8")
+    review.write_text(review_report(assembly.documents, assembly.layers, conflicts), encoding="utf-8")
     return BuildReport(
         build_id, triples, len(graphs), counts, time.perf_counter() - started,
         [r.summary() for r in assembly.documents], review,
