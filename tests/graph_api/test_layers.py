@@ -91,3 +91,13 @@ def test_the_map_says_how_many_proposed_facts_it_left_out(client):
     assert int(reviewed.headers["citykg-proposed-left-out"]) > 0
     assert included.headers["citykg-proposed-left-out"] == "0"
     assert reviewed.content != included.content
+
+
+def test_sparql_takes_the_reviewed_layer_as_a_parameter(client):
+    query = f"PREFIX ckg: <{CKG}> SELECT (COUNT(?e) AS ?n) WHERE {{ ?e ckg:reviewed false ; a ckg:Evidence }}"
+    union = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    reviewed = client.get("/sparql", params={"query": query, "layer": "reviewed"},
+                          headers={"Accept": "application/sparql-results+json"})
+    count = lambda r: int(r.json()["results"]["bindings"][0]["n"]["value"])  # noqa: E731
+    assert count(union) > 0 and count(reviewed) == 0
+    assert client.get("/sparql", params={"query": query, "layer": "mine"}).status_code == 400
