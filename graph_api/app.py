@@ -15,6 +15,7 @@ from citykg.config import Settings, get_settings
 from citykg.errors import (
     BusyError,
     CityKGError,
+    DecisionRefusedError,
     ForbiddenError,
     InvalidParameterError,
     MethodNotAllowedError,
@@ -47,6 +48,7 @@ ERROR_STATUS = {
     UnsupportedMediaTypeError: 415,
     QueryTimeoutError: 422,
     InvalidParameterError: 422,
+    DecisionRefusedError: 422,
     ReadOnlyStoreError: 501,
     StoreError: 503,
     BusyError: 503,

@@ -13,7 +13,6 @@ asked; a fact or entity a reviewer rejected for this document is left out, and s
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +26,7 @@ from citykg.namespaces import (
     amount_iri,
     entity_iri,
     evidence_iri,
+    fact_id,
     graph_iri,
     local_id,
     mention_iri,
@@ -303,18 +303,6 @@ def document_facts(
 def proposed_graph_iri(document_key: str) -> URIRef:
     """The graph of what extraction proposes from one document and nobody has reviewed."""
     return graph_iri("proposed/" + document_key)
-
-
-def term_key(term: object) -> str:
-    """An IRI as its local id, a literal as its lexical form: the same from rdflib and pyoxigraph."""
-    return local_id(str(term))
-
-
-def fact_id(document_key: str, subject: object, prop: object, obj: object) -> str:
-    """What a decision about a proposed fact is remembered by: the document and the triple, not
-    the rule or lines, so a rule rewritten later does not bring a rejected fact back."""
-    parts = (document_key, term_key(subject), term_key(prop), term_key(obj))
-    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
 @dataclass
