@@ -59,7 +59,7 @@ def document_section(r: DocumentResult, split: Layers | None) -> list[str]:
     for s in facts_of(split.pending):
         by_line.setdefault(s.fact.lines, []).append("fact " + _statement(s))
     if by_line:
-        out.append(f"Proposed (review them at `/review?document={source.key}` or with `citykg review {source.key}`):")
+        out.append(f"Proposed (review them at `/review/{source.key}` or with `citykg review {source.key}`):")
         for (first, last), items in sorted(by_line.items()):
             out.append(f"- lines {first}-{last}: {quoted(source, first, last)}")
             out += [f"  - {item}" for item in items]
