@@ -291,6 +291,62 @@ def partners(
     console.print(f"{len(results)} partners")
 
 
+@app.command()
+@handle_errors
+def review(
+    document: Annotated[Optional[str], typer.Argument(help="A document key (file name without suffix); none lists them.")] = None,
+    accept: Annotated[Optional[str], typer.Option(help="Accept this fact id or entity id.")] = None,
+    reject: Annotated[Optional[str], typer.Option(help="Reject this fact id or entity id for this document.")] = None,
+    merge: Annotated[Optional[str], typer.Option(help="Merge this new entity id (with --into).")] = None,
+    into: Annotated[Optional[str], typer.Option(help="The existing entity a merged name is.")] = None,
+    accept_all: Annotated[bool, typer.Option("--accept-all", help="Accept everything of the document not decided yet.")] = False,
+    type: Annotated[Optional[str], typer.Option("--type", help="With --accept of an entity: its type.")] = None,
+    value: Annotated[Optional[str], typer.Option(help="With --accept of a fact: the corrected value.")] = None,
+    role: Annotated[Optional[str], typer.Option(help="With --accept of a participation: the corrected role.")] = None,
+    object: Annotated[Optional[str], typer.Option("--object", help="With --accept of a relation: the corrected object.")] = None,
+) -> None:
+    """Review what extraction proposes: list documents, show one's proposals in their lines, or
+    decide one (written to the knowledge folder and its decisions log; rebuild to see it)."""
+    from citykg.build import load_ontology
+    from ingest.decisions import Decision, decide, decided
+    from ingest.proposals import document_proposals, review_queue
+
+    settings = get_settings()
+    store = open_store(settings)
+    folders = [settings.sources, settings.inbox]
+    if document is None:
+        table = Table("document", "new names", "proposed facts")
+        for entry in review_queue(store, folders):
+            table.add_row(entry.key, str(entry.entities), str(entry.facts))
+        out.print(table)
+        return
+    proposals = document_proposals(store, document, folders)
+    chosen = [(a, t) for a, t in (("accept", accept), ("reject", reject), ("merge", merge)) if t]
+    if accept_all:
+        chosen.append(("accept-all", ""))
+    if len(chosen) > 1:
+        raise typer.BadParameter("one decision at a time: --accept, --reject, --merge or --accept-all")
+    if chosen:
+        action, target = chosen[0]
+        outcome = decide(settings.knowledge, settings.sources, load_ontology(), proposals, Decision(
+            document, action, target, into=into, type=type, value=value, role=role, object=object))
+        out.print(outcome.message, markup=False, highlight=False)
+        return
+    done = decided(settings.knowledge, document)
+
+    def line(first: int, last: int) -> str:
+        return " ".join(" ".join(proposals.lines[first - 1 : last]).split())
+
+    for e in proposals.entities:
+        maybe = ", ".join(f"{c.name} ({c.id})" for c in e.candidates) or "nothing similar"
+        out.print(f"[b]{e.id}[/b] new {e.type} “{e.name}” lines {e.lines[0]}-{e.lines[1]}, rule {e.rule}"
+                  f"{' — ' + done[e.id] if e.id in done else ''}\n  did you mean: {maybe}\n  {line(*e.lines)}", highlight=False)
+    for f in proposals.facts:
+        confidence = f", confidence {f.confidence:.2f}" if f.confidence is not None else ""
+        out.print(f"[b]{f.id}[/b] {f.describe()} lines {f.lines[0]}-{f.lines[1]}, rule {f.rule}{confidence}"
+                  f"{' — ' + done[f.id] if f.id in done else ''}\n  {line(*f.lines) if f.lines[0] else ''}", highlight=False)
+
+
 @app.command("map")
 @handle_errors
 def map_command(
