@@ -4,6 +4,7 @@ line, idempotent re-ingest, replacement and removal. Fixture texts are our own."
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -155,3 +156,18 @@ def test_coordinator_named_lead_partner_in_the_same_sentence_is_lead_partner(tmp
     city_hall = "https://w3id.org/citykg/org/primaria-cluj-napoca"
     assert ("leadPartner", city_hall) in roles
     assert ("coordinator", city_hall) not in roles
+
+
+def test_the_review_report_shows_each_proposal_in_its_sentence(build_report, sources_dir):
+    report = build_report.review.read_text()
+    sections = report.split("\n## ")[1:-1]  # one a document, then the conflicts
+    assert sections
+    for section in sections:
+        name, _, body = section.partition("\n")
+        proposed = body.count("  - new ")
+        counted = re.search(r"(\d+) new names? proposed", body)
+        assert counted and int(counted.group(1)) == proposed, name  # never "0" where names were proposed
+        for first, quote in re.findall(r"^- lines (\d+)-\d+: “(.{20})", body, re.M):
+            line = (sources_dir / name).read_text(encoding="utf-8").splitlines()[int(first) - 1]
+            assert " ".join(line.split()).startswith(quote), (name, first)
+    assert any("  - new " in s for s in sections) and any("  - fact " in s for s in sections)
