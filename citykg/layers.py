@@ -35,10 +35,15 @@ def proposed_left_out(store: GraphStore, entities: Iterable[str] | None = None) 
     if entities is None:
         rows = base.select(get_query("proposed_facts_count").text)
     else:
-        iris = sorted({e if e.startswith(("http://", "https://")) else BASE + e for e in entities})
-        if not iris:
+        nodes = []
+        for e in sorted(set(entities)):
+            try:
+                nodes.append((ox.NamedNode(e if e.startswith(("http://", "https://")) else BASE + e),))
+            except ValueError:  # not an IRI: it names nothing, so nothing about it was left out
+                continue
+        if not nodes:
             return 0
-        text = bind_rows(get_query("proposed_left_out").text, ["entity"], [(ox.NamedNode(i),) for i in iris])
+        text = bind_rows(get_query("proposed_left_out").text, ["entity"], nodes)
         rows = base.select(text)
     return int(rows[0]["facts"].value) if rows else 0
 

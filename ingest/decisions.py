@@ -190,6 +190,8 @@ class _Draft:
 
     def append(self, path: Path, entry: dict[str, Any], why: str) -> None:
         text = self.text(path)
+        if not yaml.safe_load(text):  # nothing yet, or an empty "[]": the comments stay, the list starts
+            text = "".join(line for line in text.splitlines(keepends=True) if line.lstrip().startswith("#"))
         if text and not text.endswith("\n"):
             text += "\n"
         self.changed[path] = f"{text}\n# {why}\n{_dump(entry)}"

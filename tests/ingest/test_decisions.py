@@ -103,3 +103,14 @@ def test_a_merge_adds_the_alias_and_keeps_the_file_as_written():
     assert entries["org/b"]["aliases"] == ["Bee", "Be"]
     assert entries["org/c"]["aliases"] == ["Cé"]
     assert once.startswith("# Organisations\n") and "# --- next\n" in once
+
+
+def test_the_first_decision_in_an_empty_knowledge_base_starts_its_lists(tmp_path, sources_dir, ontology, proposals):
+    knowledge = tmp_path / "empty"
+    (knowledge / "entities").mkdir(parents=True)
+    (knowledge / "facts").mkdir()
+    (knowledge / "documents.yaml").write_text("# documents\n[]\n", encoding="utf-8")
+    decide(knowledge, sources_dir, ontology, proposals, Decision(DOCUMENT, "accept", proposals.entities[0].id))
+    documents = yaml.safe_load((knowledge / "documents.yaml").read_text())
+    assert documents == [{"key": DOCUMENT, "file": f"{DOCUMENT}.txt"}]
+    assert (knowledge / "documents.yaml").read_text().startswith("# documents\n")
