@@ -27,6 +27,8 @@ from citykg.queries import get_query, run_named_query
 from citykg.store import GraphStore, open_store
 from citykg.errors import ValidationError
 from citykg.validate import validate_graphs
+from ingest.decisions import load_rejections
+from ingest.document_graph import Layers, layers
 from ingest.knowledge_base import load_knowledge_base
 from ingest.reconcile import one_name_each
 from ingest.pipeline import DocumentResult, document_paths, ingest_documents
@@ -66,6 +68,7 @@ class Assembly:
     graphs: dict[URIRef, Graph]
     documents: list[DocumentResult] = field(default_factory=list)
     excluded: dict[str, list[str]] = field(default_factory=dict)  # file -> extracted statements left out, and why
+    layers: dict[str, Layers] = field(default_factory=dict)  # file -> its reviewed and proposed facts
 
 
 def assemble(
@@ -90,13 +93,20 @@ def assemble(
             base.setdefault(source.graph, Graph(identifier=source.graph))
             base[source.graph] += document_graph(source)
     extracted = {r.source.graph: r for r in documents if r.facts}
-    one_name_each((r.facts.graph for r in extracted.values()), kb.graphs.get(graph_iri("kb"), Graph()))
+    rejections = load_rejections(knowledge_dir)
+    layered = {  # what the knowledge base also states is reviewed; the rest is proposed
+        iri: layers(r.facts, r.source.key, kb.graphs.get(iri, Graph()), *rejections.of(r.source.key))
+        for iri, r in extracted.items()
+    }
+    one_name_each((g for lay in layered.values() for g in (lay.reviewed, lay.proposed)),
+                  kb.graphs.get(graph_iri("kb"), Graph()))
     progress("validation")
     excluded: dict[str, list[str]] = {}
     while True:
         graphs = dict(base)
-        for iri, result in extracted.items():
-            graphs[iri] = graphs[iri] + result.facts.graph
+        for iri in extracted:
+            graphs[iri] = graphs[iri] + layered[iri].reviewed
+            graphs[layered[iri].proposed.identifier] = layered[iri].proposed
         try:
             validate_graphs(
                 (g for iri, g in graphs.items() if iri not in (ontology.identifier, shapes.identifier)),
@@ -108,18 +118,20 @@ def assemble(
             # Leave out each extracted statement the report points at, and only it; the
             # reviewed facts must conform on their own, so without culprits the error stands.
             left_out = False
-            for result in extracted.values():
+            for iri, result in extracted.items():
                 for failure in error.failures:
-                    why = leave_out(result.facts.graph, *failure)
-                    if why:
-                        left_out = True
-                        excluded.setdefault(result.path.name, []).append(why)
+                    for graph in (layered[iri].reviewed, layered[iri].proposed):
+                        why = leave_out(graph, *failure)
+                        if why:
+                            left_out = True
+                            excluded.setdefault(result.path.name, []).append(why)
             if not left_out:
                 raise
     for result in documents:
         if result.path.name in excluded:
             result.left_out = excluded[result.path.name]
-    return Assembly(graphs, documents, excluded)
+    kept = {r.path.name: layered[r.source.graph] for r in documents if r.facts}
+    return Assembly(graphs, documents, excluded, kept)
 
 
 def leave_out(graph: Graph, focus: Node, path: Node | None, value: Node | None, message: str) -> str | None:
@@ -210,7 +222,7 @@ def build(
     conflicts = [{k: v.value for k, v in row.items()} for row in store.select(get_query("conflicting_amounts").text)]
     review = settings.store / "review.md"
     review.parent.mkdir(parents=True, exist_ok=True)
-    review.write_text(review_report(assembly.documents, conflicts), encoding="utf-8")
+    review.write_text(review_report(assembly.documents, assembly.layers, conflicts), encoding="utf-8")
     return BuildReport(
         build_id, triples, len(graphs), counts, time.perf_counter() - started,
         [r.summary() for r in assembly.documents], review,

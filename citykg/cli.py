@@ -120,6 +120,10 @@ def validate(
     out.print(f"conforms: {sum(len(g) for g in graphs.values())} triples in {len(graphs)} graphs")
 
 
+IncludeProposed = Annotated[bool, typer.Option(
+    "--include-proposed", help="Include facts extraction proposed and nobody has reviewed yet (marked as proposed).")]
+
+
 def _parse_params(params: list[str]) -> dict[str, str]:
     parsed = {}
     for item in params:
@@ -136,13 +140,18 @@ def query(
     query: Annotated[str, typer.Argument(help="A named query, a .rq file, or SPARQL text.")],
     param: Annotated[list[str], typer.Option("--param", "-p", help="NAME=VALUE for a named query.")] = [],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json, xml; ttl, nt, jsonld for graphs.")] = "table",
+    include_proposed: IncludeProposed = False,
 ) -> None:
-    """Run a SPARQL query: by name (see `citykg queries`), from a file, or inline."""
+    """Run a SPARQL query: by name (see `citykg queries`), from a file, or inline. A named query
+    answers from reviewed facts unless --include-proposed; SPARQL text sees every graph, as on /sparql."""
+    from citykg.layers import left_out_note, named_query
+
     store = open_store()
     params = _parse_params(param)
     if query in load_queries():
-        named = get_query(query)
-        result = store.query(named.text, bindings=named.bindings(params))
+        result, left_out = named_query(store, query, params, include_proposed)
+        if not include_proposed:
+            console.print(left_out_note(left_out), markup=False, highlight=False)
     else:
         path = Path(query)
         text = path.read_text(encoding="utf-8") if query.endswith(".rq") and path.is_file() else query
@@ -247,19 +256,25 @@ def partners(
     near: Annotated[Optional[str], typer.Option(help="Rank by closeness to this organisation or city.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    include_proposed: IncludeProposed = False,
 ) -> None:
-    """Who could be our partner: organisations and cities of past projects, with the reasons."""
+    """Who could be our partner: organisations and cities of past projects, with the reasons
+    (from reviewed facts unless --include-proposed)."""
     import json
 
+    from citykg.layers import left_out_note, proposed_left_out
     from citykg.partner_search import partner_search
 
     if fmt not in ("table", "json"):
         raise typer.BadParameter(f"unknown format {fmt!r}; table or json")
+    store = open_store()
     results = partner_search(
-        open_store(), text=text, type=type, country=country, city=city, programme=programme,
+        store.layer(include_proposed), text=text, type=type, country=country, city=city, programme=programme,
         project=project, call=call, role=role, active_from=active_from, active_to=active_to,
         near=near, limit=limit,
     )
+    if not include_proposed:
+        console.print(left_out_note(proposed_left_out(store, [r.entity.id for r in results])), markup=False, highlight=False)
     if fmt == "json":
         sys.stdout.write(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=1) + "\n")
         return
@@ -274,6 +289,62 @@ def partners(
         table.add_row(str(rank), f"{result.entity.name}\n{result.entity.id}", result.type, place, projects, why)
     out.print(table, markup=False, highlight=False)
     console.print(f"{len(results)} partners")
+
+
+@app.command()
+@handle_errors
+def review(
+    document: Annotated[Optional[str], typer.Argument(help="A document key (file name without suffix); none lists them.")] = None,
+    accept: Annotated[Optional[str], typer.Option(help="Accept this fact id or entity id.")] = None,
+    reject: Annotated[Optional[str], typer.Option(help="Reject this fact id or entity id for this document.")] = None,
+    merge: Annotated[Optional[str], typer.Option(help="Merge this new entity id (with --into).")] = None,
+    into: Annotated[Optional[str], typer.Option(help="The existing entity a merged name is.")] = None,
+    accept_all: Annotated[bool, typer.Option("--accept-all", help="Accept everything of the document not decided yet.")] = False,
+    type: Annotated[Optional[str], typer.Option("--type", help="With --accept of an entity: its type.")] = None,
+    value: Annotated[Optional[str], typer.Option(help="With --accept of a fact: the corrected value.")] = None,
+    role: Annotated[Optional[str], typer.Option(help="With --accept of a participation: the corrected role.")] = None,
+    object: Annotated[Optional[str], typer.Option("--object", help="With --accept of a relation: the corrected object.")] = None,
+) -> None:
+    """Review what extraction proposes: list documents, show one's proposals in their lines, or
+    decide one (written to the knowledge folder and its decisions log; rebuild to see it)."""
+    from citykg.build import load_ontology
+    from ingest.decisions import Decision, decide, decided
+    from ingest.proposals import document_proposals, review_queue
+
+    settings = get_settings()
+    store = open_store(settings)
+    folders = [settings.sources, settings.inbox]
+    if document is None:
+        table = Table("document", "new names", "proposed facts")
+        for entry in review_queue(store, folders):
+            table.add_row(entry.key, str(entry.entities), str(entry.facts))
+        out.print(table)
+        return
+    proposals = document_proposals(store, document, folders)
+    chosen = [(a, t) for a, t in (("accept", accept), ("reject", reject), ("merge", merge)) if t]
+    if accept_all:
+        chosen.append(("accept-all", ""))
+    if len(chosen) > 1:
+        raise typer.BadParameter("one decision at a time: --accept, --reject, --merge or --accept-all")
+    if chosen:
+        action, target = chosen[0]
+        outcome = decide(settings.knowledge, settings.sources, load_ontology(), proposals, Decision(
+            document, action, target, into=into, type=type, value=value, role=role, object=object))
+        out.print(outcome.message, markup=False, highlight=False)
+        return
+    done = decided(settings.knowledge, document)
+
+    def line(first: int, last: int) -> str:
+        return " ".join(" ".join(proposals.lines[first - 1 : last]).split())
+
+    for e in proposals.entities:
+        maybe = ", ".join(f"{c.name} ({c.id})" for c in e.candidates) or "nothing similar"
+        out.print(f"[b]{e.id}[/b] new {e.type} “{e.name}” lines {e.lines[0]}-{e.lines[1]}, rule {e.rule}"
+                  f"{' — ' + done[e.id] if e.id in done else ''}\n  did you mean: {maybe}\n  {line(*e.lines)}", highlight=False)
+    for f in proposals.facts:
+        confidence = f", confidence {f.confidence:.2f}" if f.confidence is not None else ""
+        out.print(f"[b]{f.id}[/b] {f.describe()} lines {f.lines[0]}-{f.lines[1]}, rule {f.rule}{confidence}"
+                  f"{' — ' + done[f.id] if f.id in done else ''}\n  {line(*f.lines) if f.lines[0] else ''}", highlight=False)
 
 
 @app.command("map")
@@ -293,17 +364,24 @@ def map_command(
     size: Annotated[str, typer.Option(help="Node size by degree or budget.")] = "degree",
     width: Annotated[int, typer.Option(help="Picture width in pixels.")] = 1920,
     height: Annotated[int, typer.Option(help="Picture height in pixels.")] = 1080,
+    include_proposed: IncludeProposed = False,
 ) -> None:
-    """Draw the network map (for slides: html works offline; png and svg at 1920x1080) or export it."""
+    """Draw the network map (for slides: html works offline; png and svg at 1920x1080) or export it,
+    from reviewed facts unless --include-proposed."""
+    from citykg.layers import left_out_note, proposed_left_out
     from visualizations.maps import FORMATS, make_map
 
     fmt = fmt or (output.suffix.lstrip(".").lower() if output.suffix.lstrip(".").lower() in FORMATS else "html")
+    store = open_store()
     result = make_map(
-        open_store(), fmt=fmt, project=project, programme=programme, city=city, country=country,
+        store.layer(include_proposed), fmt=fmt, project=project, programme=programme, city=city, country=country,
         types=[types] if types else None, around=around, radius=radius, lang=lang, title=title,
         size_by=size, width=width, height=height,
     )
     output.write_bytes(result.content)
+    if not include_proposed:
+        focus = [e for e in (project, programme, city, country, around) if e]
+        console.print(left_out_note(proposed_left_out(store, focus or None)), markup=False, highlight=False)
     if result.message:
         console.print(result.message)
     console.print(f"{output}: {result.nodes} entities, {result.edges} ties ({fmt})")

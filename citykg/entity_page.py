@@ -111,6 +111,7 @@ class EntityPage:
     partners_total: int = 0
     projects_total: int = 0  # projects (or, for a project, participants) in all
     documents: dict[str, str] = field(default_factory=dict)  # doc id -> title, of every document
+    proposed: bool = False  # an entity extraction minted and nobody has reviewed yet
 
     @property
     def name(self) -> str:
@@ -255,6 +256,7 @@ def entity_page(store: GraphStore, entity_id: str) -> EntityPage:
         partners_total=partners_total,
         projects_total=len(network.projects_of(iri)) or len(network.participants_of(iri)),
         documents=titles,
+        proposed=any(o.value == "false" for o in own.get(_CKG + "reviewed", [])),
     )
 
 

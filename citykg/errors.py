@@ -77,3 +77,8 @@ class InvalidParameterError(QueryError):
         self.parameter = parameter
         self.value = value
         super().__init__(f"parameter {parameter!r}: {problem}")
+
+
+class DecisionRefusedError(CityKGError):
+    """A review decision that cannot be written: it would make the knowledge base invalid, or it
+    names what is not there (HTTP 422). Nothing was written."""

@@ -206,3 +206,10 @@ def statement_key(subject: object, prop: object) -> str:
 
 def mention_iri(entity: object, document_key: str, first: int, last: int, method: str) -> URIRef:
     return URIRef(f"{BASE}mention/{_digest(entity, document_key, first, last, method)}")
+
+
+def fact_id(document_key: str, subject: object, prop: object, obj: object) -> str:
+    """What a reviewer's decision about a proposed fact is remembered by: the document and the
+    triple (IRIs as local ids, literals by their lexical form, the same from rdflib and
+    pyoxigraph), not the rule or lines, so a rule rewritten later does not bring a rejected fact back."""
+    return _digest(document_key, *(local_id(str(t)) for t in (subject, prop, obj)))

@@ -12,6 +12,8 @@ Two backends behind one small interface:
 
 Queries run with the union of all named graphs as default graph: facts live in the graph of the
 document that states them, and a question about them should not have to name that graph.
+``store.reviewed()`` is the same store seen without the graphs of proposed facts
+(``graph/proposed/...``): what answers give unless asked to include them.
 """
 
 from __future__ import annotations
@@ -85,6 +87,26 @@ class GraphStore(ABC):
             raise QueryError("expected an ASK query")
         return bool(result)
 
+    def named_graphs(self) -> list[str]:
+        """The IRIs of the named graphs the store holds."""
+        return [row["g"].value for row in self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")]
+
+    def build_key(self) -> object | None:
+        """What changes when the store's content does (None: unknown, ask every time)."""
+        return None
+
+    def reviewed(self) -> "ReviewedLayer":
+        """This store without the proposed facts; one object per store, so caches kept per
+        store (partner-search indexes) are kept for the reviewed layer too."""
+        layer = self.__dict__.get("_reviewed_layer")
+        if layer is None:
+            layer = self.__dict__["_reviewed_layer"] = ReviewedLayer(self)
+        return layer
+
+    def layer(self, include_proposed: bool) -> "GraphStore":
+        """The store to answer from: everything, or (the default of every answer) the reviewed layer."""
+        return self if include_proposed else self.reviewed()
+
 
 def _graph_nodes(iris: list[str] | None) -> list[ox.NamedNode] | None:
     return None if iris is None else [ox.NamedNode(i) for i in iris]
@@ -146,6 +168,12 @@ class MemoryStore(GraphStore):
         finally:
             self.generation += 1
 
+    def named_graphs(self) -> list[str]:
+        return [g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)]
+
+    def build_key(self) -> object | None:
+        return self.generation
+
     def publish(self, nquads_files: Iterable[Path]) -> str:
         self.store.clear()
         for path in nquads_files:
@@ -204,6 +232,12 @@ class EmbeddedStore(GraphStore):
     def query(self, sparql, *, bindings=None, default_graph=None, named_graphs=None, base_iri=None):
         return _run_embedded(self._store(), sparql, bindings, default_graph, named_graphs, base_iri)
 
+    def named_graphs(self) -> list[str]:
+        return [g.value for g in self._store().named_graphs() if isinstance(g, ox.NamedNode)]
+
+    def build_key(self) -> object | None:
+        return self._link()
+
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         raise ReadOnlyStoreError(
             "the graph on disk is read-only: it is built from knowledge/ and the source documents "
@@ -253,6 +287,56 @@ class EmbeddedStore(GraphStore):
 
     def describe(self) -> str:
         return f"pyoxigraph on disk at {self.current_build() or self.root}"
+
+
+#: Where proposed facts live: one graph a document, ``graph/proposed/KEY``.
+PROPOSED_GRAPHS = "https://w3id.org/citykg/graph/proposed/"
+
+
+class ReviewedLayer(GraphStore):
+    """A store seen without its proposed facts: the default graph is the union of the graphs not
+    under ``graph/proposed/``, and ``GRAPH ?g`` sees only those. A query that names its own
+    dataset (FROM, FROM NAMED, or graphs given by the caller) is left as it is. With no proposed
+    graph in the store the union is used as it is, so nothing is slower then."""
+
+    def __init__(self, base: GraphStore) -> None:
+        self.base = base
+        self._graphs: tuple[object, list[str], list[str]] | None = None
+        self._lock = threading.Lock()
+
+    def layers(self) -> tuple[list[str], list[str]]:
+        """The reviewed graphs and the proposed graphs, read once per build."""
+        key = self.base.build_key()
+        known = self._graphs
+        if known is None or key is None or known[0] != key:
+            with self._lock:
+                graphs = sorted(self.base.named_graphs())
+                reviewed = [g for g in graphs if not g.startswith(PROPOSED_GRAPHS)]
+                known = self._graphs = (key, reviewed, [g for g in graphs if g.startswith(PROPOSED_GRAPHS)])
+        return known[1], known[2]
+
+    def query(self, sparql, *, bindings=None, default_graph=None, named_graphs=None, base_iri=None):
+        if default_graph is None and named_graphs is None and not names_its_dataset(sparql):
+            reviewed, proposed = self.layers()
+            if proposed:
+                default_graph = named_graphs = reviewed
+        return self.base.query(sparql, bindings=bindings, default_graph=default_graph,
+                               named_graphs=named_graphs, base_iri=base_iri)
+
+    def named_graphs(self) -> list[str]:
+        return self.layers()[0]
+
+    def build_key(self) -> object | None:
+        return self.base.build_key()
+
+    def reviewed(self) -> "ReviewedLayer":
+        return self
+
+    def publish(self, nquads_files: Iterable[Path]) -> str:
+        raise ReadOnlyStoreError("the reviewed layer is a view: publish to the store itself")
+
+    def describe(self) -> str:
+        return f"{self.base.describe()}, reviewed layer"
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)

@@ -15,6 +15,7 @@ from citykg.config import Settings, get_settings
 from citykg.errors import (
     BusyError,
     CityKGError,
+    DecisionRefusedError,
     ForbiddenError,
     InvalidParameterError,
     MethodNotAllowedError,
@@ -31,7 +32,7 @@ from citykg.partner_search import warm_indexes
 from citykg.store import GraphStore, open_store
 from citykg.workers import QueryWorkers
 from graph_api import graph_store, named_queries, query_page, sparql
-from graph_api import partners
+from graph_api import partners, review
 from graph_api import entities
 from graph_api import map as network_map
 from graph_api.body_limit import BodyLimit
@@ -47,6 +48,7 @@ ERROR_STATUS = {
     UnsupportedMediaTypeError: 415,
     QueryTimeoutError: 422,
     InvalidParameterError: 422,
+    DecisionRefusedError: 422,
     ReadOnlyStoreError: 501,
     StoreError: 503,
     BusyError: 503,
@@ -115,6 +117,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(partners.router(store))
     app.include_router(entities.router(store))
     app.include_router(network_map.router(store, settings))
+    app.include_router(review.router(store, settings))
     app.mount("/static", query_page.static_files(), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(

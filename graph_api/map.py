@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from citykg.config import Settings
+from citykg.layers import include_proposed, proposed_left_out
 from citykg.store import GraphStore
 from visualizations.maps import FORMATS, make_map
 
@@ -46,21 +47,28 @@ def router(store: GraphStore, settings: Settings) -> APIRouter:
         size: str = Query("degree", description="Node size by `degree` (number of ties) or `budget` (in euro)."),
         width: int = Query(1920, description="Picture width in pixels (png, svg)."),
         height: int = Query(1080, description="Picture height in pixels (png, svg)."),
+        include: Optional[str] = Query(None, description="`proposed`: include facts nobody has reviewed yet."),
     ) -> Response:
         """The network map of the filters given; several filters keep what they share. The HTML
-        page works offline (nothing loads from elsewhere) and can be embedded in an iframe."""
+        page works offline (nothing loads from elsewhere) and can be embedded in an iframe. From
+        reviewed facts unless ``include=proposed``; the ``Citykg-Proposed-Left-Out`` header says
+        how many proposed facts about the entities asked for (all, without one) were left out."""
+        with_proposed = include_proposed(include)
         result = make_map(
-            store, fmt=fmt, project=project, programme=programme, city=city, country=country,
+            store.layer(with_proposed), fmt=fmt, project=project, programme=programme, city=city, country=country,
             types=[types] if types else None, around=around, radius=radius, lang=lang, title=title,
             size_by=size, width=width, height=height,
         )
+        focus = [e for e in (project, programme, city, country, around) if e]
+        layer = {"Citykg-Layer": "all" if with_proposed else "reviewed",
+                 "Citykg-Proposed-Left-Out": "0" if with_proposed else str(proposed_left_out(store, focus or None))}
         if fmt == "html":
-            return HTMLResponse(result.content)
+            return HTMLResponse(result.content, headers=layer)
         filename = _filename(fmt, project, programme, city, country, around)
         return Response(
             result.content,
             media_type=result.media_type,
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+            headers={"Content-Disposition": f'attachment; filename="{filename}"', **layer},
         )
 
     return api

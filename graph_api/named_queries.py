@@ -1,7 +1,9 @@
 """The named queries of ``queries/`` over HTTP: ``GET /queries`` lists them with their headers,
 ``GET /queries/{name}?param=value`` runs one (the same ``run_named_query`` as ``citykg query``).
 
-Parameters are bound as values. Named queries are the project's own, so they run in-process
+Parameters are bound as values. A named query answers from the reviewed layer unless
+``include=proposed``; the ``Citykg-Proposed-Left-Out`` header says how many proposed facts about
+the entities asked for (or in all, for a query about no entity) the answer left out. Named queries are the project's own, so they run in-process
 without the worker time limit; the answer is negotiated as on ``/sparql`` (or ``?format=``).
 """
 
@@ -12,7 +14,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from citykg.errors import NotAcceptableError, QueryError
-from citykg.queries import get_query, load_queries, run_named_query
+from citykg.layers import include_proposed, named_query
+from citykg.queries import get_query, load_queries
 from citykg.results import serialize_result
 from citykg.sparql_text import star_variable_order
 from citykg.store import GraphStore
@@ -36,11 +39,12 @@ def router(store: GraphStore) -> APIRouter:
 
     @api.get("/queries/{name}", responses={400: {"description": "An unknown or malformed parameter"}, 404: {"description": "No such named query"}})
     def run_query(name: str, request: Request) -> Response:
-        """Run a named query; each URL parameter but ``format`` is one of its parameters."""
+        """Run a named query; each URL parameter but ``format`` and ``include`` is one of its
+        parameters. From reviewed facts unless ``include=proposed``."""
         named = get_query(name)
         params: dict[str, str] = {}
         for key, value in request.query_params.multi_items():
-            if key == "format":
+            if key in ("format", "include"):
                 continue
             if key in params:
                 raise QueryError(f"parameter {key!r} is given twice")
@@ -48,7 +52,8 @@ def router(store: GraphStore) -> APIRouter:
         fmt = request.query_params.get("format")
         if fmt is not None and fmt.lower() not in FORMAT_ALIASES:
             raise QueryError(f"unknown format {fmt!r}; one of {', '.join(FORMAT_ALIASES)}")
-        result = run_named_query(store, named.name, params)
+        with_proposed = include_proposed(request.query_params.get("include"))
+        result, left_out = named_query(store, named.name, params, with_proposed)
         graph = not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean))
         if fmt is not None:
             chosen = FORMAT_ALIASES[fmt.lower()][1 if graph else 0]
@@ -61,6 +66,7 @@ def router(store: GraphStore) -> APIRouter:
             variables = star_variable_order(named.text, [v.value for v in result.variables])
         body = serialize_result(result, chosen, variables=variables)
         types = GRAPH_CONTENT_TYPES if graph else RESULT_CONTENT_TYPES
-        return Response(body, media_type=types[chosen], headers={"Vary": "Accept"})
+        layer = {"Citykg-Layer": "all" if with_proposed else "reviewed", "Citykg-Proposed-Left-Out": str(left_out)}
+        return Response(body, media_type=types[chosen], headers={"Vary": "Accept", **layer})
 
     return api

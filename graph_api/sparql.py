@@ -35,7 +35,7 @@ from citykg.errors import (
     UnsupportedMediaTypeError,
 )
 from citykg.results import serialize_result
-from citykg.sparql_text import has_dataset_clause, query_form, reaches_out, with_using
+from citykg.sparql_text import has_dataset_clause, names_its_dataset, query_form, reaches_out, with_using
 from citykg.store import GraphStore
 from citykg.workers import QueryJob, QueryWorkers
 from graph_api.update_token import require_update_token
@@ -142,6 +142,12 @@ def router(store: GraphStore, settings: Settings, workers: QueryWorkers | None =
             )
         default_graphs = _iris(params, "default-graph-uri")
         named_graphs = _iris(params, "named-graph-uri")
+        layer = params.get("layer")
+        if layer not in (None, "reviewed", "all"):
+            raise QueryError(f"unknown layer {layer!r}: 'reviewed' (no proposed facts) or 'all' (the default)")
+        if layer == "reviewed" and not (default_graphs or named_graphs or names_its_dataset(text)):
+            # the reviewed layer as a dataset: every graph but those under graph/proposed/
+            default_graphs = named_graphs = store.reviewed().named_graphs()
         protocol_dataset = bool(default_graphs or named_graphs)
         job = QueryJob(
             sparql=text,
