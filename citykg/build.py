@@ -28,7 +28,7 @@ from citykg.store import GraphStore, open_store
 from citykg.errors import ValidationError
 from citykg.validate import validate_graphs
 from ingest.decisions import load_rejections
-from ingest.document_graph import Layers, layers
+from ingest.document_graph import Layers, layers, proposed_graph_iri
 from ingest.knowledge_base import load_knowledge_base
 from ingest.reconcile import one_name_each
 from ingest.pipeline import DocumentResult, document_paths, ingest_documents
@@ -76,22 +76,26 @@ def assemble(
     progress: Progress = lambda step: None,
     knowledge_dir: Path = KNOWLEDGE_DIR,
     inbox: Path | None = None,
+    only: list[Path] | None = None,
 ) -> Assembly:
     """All named graphs of a build: ontology, shapes, knowledge base, and every document's
-    facts (reviewed and extracted), validated against the shapes."""
+    facts (reviewed and extracted), validated against the shapes; with ``only``, those
+    documents' graphs alone beside the knowledge base (what adding them changes)."""
     progress("ontology")
     ontology, shapes = load_ontology(), load_shapes()
     progress("knowledge base")
     kb = load_knowledge_base(knowledge_dir, sources_dir, ontology)
     progress("documents")
-    documents = ingest_documents(document_paths([sources_dir, inbox] if inbox else [sources_dir]), kb, ontology)
+    paths = only if only is not None else document_paths([sources_dir, inbox] if inbox else [sources_dir])
+    documents = ingest_documents(paths, kb, ontology)
     base = {g.identifier: g for g in (ontology, shapes)}
     base.update(kb.graphs)
-    for result in documents:
-        if result.source:  # the reviewer's title and kind, where the knowledge base gives them
-            source = kb.sources.get(result.source.key, result.source)
-            base.setdefault(source.graph, Graph(identifier=source.graph))
-            base[source.graph] += document_graph(source)
+    described = {r.source.key: kb.sources.get(r.source.key, r.source) for r in documents if r.source}
+    if only is not None:  # documents the knowledge base cites are described even when not read now
+        described = {**kb.sources, **described}
+    for source in described.values():  # the reviewer's title and kind, where the knowledge base gives them
+        base.setdefault(source.graph, Graph(identifier=source.graph))
+        base[source.graph] += document_graph(source)
     extracted = {r.source.graph: r for r in documents if r.facts}
     rejections = load_rejections(knowledge_dir)
     layered = {  # what the knowledge base also states is reviewed; the rest is proposed
@@ -197,6 +201,35 @@ def imported_files(settings: Settings) -> list[Path]:
 def class_counts(store: GraphStore) -> dict[str, int]:
     rows = run_named_query(store, "class_counts").__iter__()
     return {row["class"].value.split("#")[-1]: int(row["entities"].value) for row in rows}
+
+
+def add_documents(settings: Settings, paths: list[Path], progress: Progress = lambda step: None) -> BuildReport:
+    """Put some documents' graphs into the served graph without rebuilding the rest.
+
+    The documents are read, checked against the shapes beside the knowledge base, and their
+    graphs (the document's and its proposed facts') replace what the store held for them, in a
+    copy of the served build swapped in whole: readers see the old graph or the new one, and a
+    failure leaves the old one serving. The review report then covers these documents.
+    """
+    started = time.perf_counter()
+    assembly = assemble(settings.sources, progress, settings.knowledge, settings.inbox, only=paths)
+    mine = {r.source.graph for r in assembly.documents if r.source} | \
+        {lay.proposed.identifier for lay in assembly.layers.values()}
+    store = open_store(settings)
+    graphs = {iri: g for iri, g in assembly.graphs.items() if iri in mine}
+    graphs[graph_iri("build")] = build_graph(dict.fromkeys([*map(URIRef, store.named_graphs()), *graphs]))
+    replaced = {str(iri) for iri in graphs} | {str(proposed_graph_iri(r.source.key)) for r in assembly.documents if r.source}
+    with tempfile.TemporaryDirectory(prefix="citykg-add-") as tmp:
+        progress("writing")
+        nquads = Path(tmp) / "documents.nq"
+        triples = write_nquads(graphs, nquads)
+        progress("loading")
+        build_id = store.replace_graphs(replaced, [nquads])
+    review = settings.store / "review.md"
+    review.parent.mkdir(parents=True, exist_ok=True)
+    review.write_text(review_report(assembly.documents, assembly.layers, []), encoding="utf-8")
+    return BuildReport(build_id, triples, len(graphs), {}, time.perf_counter() - started,
+                       [r.summary() for r in assembly.documents], review)
 
 
 def build(

@@ -83,25 +83,36 @@ def build(
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Documents (txt, md, html, pdf) or folders of them.")],
     remove: Annotated[bool, typer.Option("--remove", help="Take these documents (by file name) out of the graph.")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Rebuild the whole graph instead of adding these documents' graphs to it.")] = False,
 ) -> None:
-    """Add documents to the graph (or take them out) and rebuild; the review report says what to check.
+    """Add documents to the graph (or take them out); the review report says what to check.
 
     Documents are kept in CITYKG_INBOX; ingesting a file again replaces its facts, and a
-    document that cannot be read is reported while the others go in.
+    document that cannot be read is reported while the others go in. Added documents replace
+    only their own graphs in the served graph (seconds, whatever its size); taking documents
+    out, or --rebuild, rebuilds it whole.
     """
+    from citykg.build import add_documents
     from citykg.build import build as run_build
     from ingest.inbox import add_to_inbox, remove_from_inbox
+    from ingest.sources import SUPPORTED_SUFFIXES
 
     settings = get_settings()
     changed = remove_from_inbox(settings.inbox, paths) if remove else add_to_inbox(settings.inbox, paths)
     for line in changed:
         out.print(line, markup=False, highlight=False)
+    given = [f for p in paths for f in (sorted(p.iterdir()) if p.is_dir() else [p])]
+    added = [settings.inbox / f.name for f in given if f.suffix.lower() in SUPPORTED_SUFFIXES
+             and (settings.inbox / f.name).is_file() and not (settings.inbox / f.name).is_symlink()]
+    incremental = not (remove or rebuild) and open_store(settings).build_key() is not None
     with _progress() as progress:
         task = progress.add_task("starting", total=None)
-        report = run_build(settings, None, lambda step: progress.update(task, description=step))
+        step = lambda s: progress.update(task, description=s)  # noqa: E731
+        report = add_documents(settings, added, step) if incremental else run_build(settings, None, step)
     for line in report.documents:
         out.print(line, markup=False, highlight=False)
-    out.print(f"build {report.build_id}: {report.triples} triples; review report: {report.review}")
+    what = "added to the served graph" if incremental else "triples"
+    out.print(f"build {report.build_id}: {report.triples} {what} in {report.seconds:.1f} s; review report: {report.review}")
 
 
 @app.command()

@@ -68,6 +68,11 @@ class GraphStore(ABC):
         """Replace the whole graph with the quads of these files; return a build id."""
 
     @abstractmethod
+    def replace_graphs(self, graphs: Iterable[str], nquads_files: Iterable[Path]) -> str:
+        """Replace some named graphs (a document's) with the quads of these files, which name
+        no other graph, leaving every other graph as it is; return a build id."""
+
+    @abstractmethod
     def describe(self) -> str:
         """A line for logs and ``citykg stats``: which backend, where."""
 
@@ -181,6 +186,14 @@ class MemoryStore(GraphStore):
         self.generation += 1
         return "memory"
 
+    def replace_graphs(self, graphs: Iterable[str], nquads_files: Iterable[Path]) -> str:
+        for graph in graphs:
+            self.store.remove_graph(ox.NamedNode(graph))
+        for path in nquads_files:
+            self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        self.generation += 1
+        return "memory"
+
     def describe(self) -> str:
         return "pyoxigraph in memory"
 
@@ -267,6 +280,33 @@ class EmbeddedStore(GraphStore):
         self._prune(builds, keep={target, previous})
         return build_id
 
+    def replace_graphs(self, graphs: Iterable[str], nquads_files: Iterable[Path]) -> str:
+        """A new build that is the served one with some graphs replaced, swapped in like any.
+
+        The copy is a RocksDB checkpoint (hard links to the served build's immutable files), so
+        its cost grows with the graphs replaced, not with the store: seconds at CORDIS size.
+        """
+        previous = self.current_build()
+        if previous is None:
+            raise StoreError(f"no graph has been built in {self.root} yet: run `citykg build` first")
+        build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 10**9:09d}-{os.getpid()}"
+        target = self.root / "builds" / build_id
+        try:
+            ox.Store.read_only(str(previous)).backup(str(target))
+            store = ox.Store(str(target))
+            for graph in graphs:
+                store.remove_graph(ox.NamedNode(graph))
+            for path in nquads_files:
+                store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            store.flush()
+            del store
+        except OSError as error:
+            shutil.rmtree(target, ignore_errors=True)
+            raise StoreError(f"cannot write a new store under {target.parent}: {error}") from error
+        self._swap(target)
+        self._prune(target.parent, keep={target, previous})
+        return build_id
+
     def _swap(self, target: Path) -> None:
         """Point ``current`` at ``target`` in one rename: readers see the old or the new graph."""
         link = self.root / f".current-{os.getpid()}"
@@ -333,6 +373,9 @@ class ReviewedLayer(GraphStore):
         return self
 
     def publish(self, nquads_files: Iterable[Path]) -> str:
+        raise ReadOnlyStoreError("the reviewed layer is a view: publish to the store itself")
+
+    def replace_graphs(self, graphs: Iterable[str], nquads_files: Iterable[Path]) -> str:
         raise ReadOnlyStoreError("the reviewed layer is a view: publish to the store itself")
 
     def describe(self) -> str:
@@ -470,6 +513,19 @@ class RemoteStore(GraphStore):
             for graph, path in self.split_by_graph(nquads_files, Path(tmp), self.SPLIT_BUFFER).items():
                 self._put_graph(graph, path)
         return f"remote-{time.strftime('%Y%m%dT%H%M%S')}"
+
+    def replace_graphs(self, graphs: Iterable[str], nquads_files: Iterable[Path]) -> str:
+        """A Graph Store PUT of each graph the files hold, a DELETE of each other one named."""
+        build_id = self.publish(nquads_files)
+        loaded = set()
+        for path in nquads_files:
+            loaded |= {q.graph_name.value for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)
+                       if isinstance(q.graph_name, ox.NamedNode)}
+        for graph in set(graphs) - loaded:
+            response = self.client.delete(self.gsp_url, params={"graph": graph}, timeout=self.timeout)
+            if response.status_code >= 400 and response.status_code != 404:
+                raise StoreError(f"{self.gsp_url} refused to delete graph {graph}: {response.status_code}")
+        return build_id
 
     def _put_graph(self, graph: str, ntriples: Path) -> None:
         size = ntriples.stat().st_size
