@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from ingest.normalise import fold, stem
+from ingest.places import find_places
 
 
 @dataclass(frozen=True)
@@ -453,7 +454,15 @@ def propose_entities(text: str) -> list[ProposedEntity]:
     found += [p for p in _company_names(text) if not _overlaps(p, found)]
     found = _attach_acronyms(text, found)
     found += [p for p in _acronym_names(text, words) if not _overlaps(p, found)]
+    found += [p for p in _place_names(text) if not _overlaps(p, found)]
     return sorted(found, key=lambda p: p.start)
+
+
+def _place_names(text: str) -> list[ProposedEntity]:
+    """Countries, regions and cities of the shipped place gazetteer, named as it names them
+    ("Clujului" is Cluj-Napoca, "Germany" is Germania)."""
+    return [ProposedEntity(m.place.name, m.place.type, m.text, m.start, m.end, rule="propose.place")
+            for m in find_places(text)]
 
 
 def _overlaps(p: ProposedEntity, others: list[ProposedEntity]) -> bool:

@@ -194,7 +194,8 @@ def test_types_of_other_heads() -> None:
 
 def test_company_forms() -> None:
     assert proposals("furnizor: Electrica Furnizare SA și Verde Construct S.R.L. din Arad") == [
-        ("Electrica Furnizare SA", "Company", None), ("Verde Construct S.R.L.", "Company", None)]
+        ("Electrica Furnizare SA", "Company", None), ("Verde Construct S.R.L.", "Company", None),
+        ("Arad", "City", None)]
 
 
 def test_gazetteer_filters_known_proposals(gazetteer: Gazetteer) -> None:
