@@ -361,43 +361,71 @@ def _non_overlapping(candidates: list[EntityMention]) -> list[EntityMention]:
 
 # --------------------------------------------------------------------------- proposals
 
-_HEADS = {
-    "universitatea": ("Universitatea", "University", True),
-    "universitatii": ("Universitatea", "University", True),
-    "institutul": ("Institutul", "ResearchInstitute", False),
-    "institutului": ("Institutul", "ResearchInstitute", False),
-    "primaria": ("Primăria", "CityHall", True),
-    "primariei": ("Primăria", "CityHall", True),
-    "municipiul": ("Municipiul", "City", False),
-    "municipiului": ("Municipiul", "City", False),
-    "ministerul": ("Ministerul", "Ministry", False),
-    "ministerului": ("Ministerul", "Ministry", False),
-    "agentia": ("Agenția", "Agency", True),
-    "agentiei": ("Agenția", "Agency", True),
-    "asociatia": ("Asociația", "Association", True),
-    "asociatiei": ("Asociația", "Association", True),
-    "consiliul": ("Consiliul", "PublicAuthority", False),
-    "consiliului": ("Consiliul", "PublicAuthority", False),
-    "centrul": ("Centrul", "Organisation", False),
-    "centrului": ("Centrul", "Organisation", False),
-    "clusterul": ("Clusterul", "Cluster", False),
-    "clusterului": ("Clusterul", "Cluster", False),
-    "fundatia": ("Fundația", "NGO", True),
-    "fundatiei": ("Fundația", "NGO", True),
-    "camera": ("Camera", "ProfessionalBody", True),
-    "camerei": ("Camera", "ProfessionalBody", True),
-    "federatia": ("Federația", "Association", True),
-    "federatiei": ("Federația", "Association", True),
-    "ordinul": ("Ordinul", "ProfessionalBody", False),
-    "ordinului": ("Ordinul", "ProfessionalBody", False),
-    "sectorul": ("Sectorul", "CityDistrict", False),
-    "sectorului": ("Sectorul", "CityDistrict", False),
-}
+def _head_table(rows: tuple[tuple[str, str, str, bool], ...]) -> dict[str, tuple[str, str, bool]]:
+    """Head words by their folded forms: nominative, genitive -> (nominative, type, feminine)."""
+    table = {}
+    for nominative, genitive, type_, feminine in rows:
+        for form in (nominative, genitive):
+            table[fold(form)] = (nominative, type_, feminine)
+    return table
+
+
+# Romanian heads (nominative, genitive-dative), then the same in other European languages
+# (uninflected here). "Direcția" is a department, not an organisation: it is not a head.
+_HEADS = _head_table((
+    ("Universitatea", "Universității", "University", True),
+    ("Academia", "Academiei", "ResearchInstitute", True),
+    ("Institutul", "Institutului", "ResearchInstitute", False),
+    ("Primăria", "Primăriei", "CityHall", True),
+    ("Municipiul", "Municipiului", "City", False),
+    ("Ministerul", "Ministerului", "Ministry", False),
+    ("Agenția", "Agenției", "Agency", True),
+    ("Unitatea", "Unității", "Agency", True),
+    ("Autoritatea", "Autorității", "PublicAuthority", True),
+    ("Instituția", "Instituției", "PublicAuthority", True),
+    ("Prefectura", "Prefecturii", "PublicAuthority", True),
+    ("Guvernul", "Guvernului", "PublicAuthority", False),
+    ("Comisia", "Comisiei", "PublicAuthority", True),
+    ("Punctul", "Punctului", "PublicAuthority", False),
+    ("Asociația", "Asociației", "Association", True),
+    ("Uniunea", "Uniunii", "Association", True),
+    ("Consiliul", "Consiliului", "PublicAuthority", False),
+    ("Centrul", "Centrului", "Organisation", False),
+    ("Clusterul", "Clusterului", "Cluster", False),
+    ("Fundația", "Fundației", "NGO", True),
+    ("Camera", "Camerei", "ProfessionalBody", True),
+    ("Federația", "Federației", "Association", True),
+    ("Ordinul", "Ordinului", "ProfessionalBody", False),
+    ("Sectorul", "Sectorului", "CityDistrict", False),
+    ("Rețeaua", "Rețelei", "Network", True),
+    ("Societatea", "Societății", "Company", True),
+    ("Compania", "Companiei", "Company", True),
+    ("Regia", "Regiei", "Company", True),
+    ("Grupul", "Grupului", "Organisation", False),
+    ("Banca", "Băncii", "Company", True),
+    ("Parteneriatul", "Parteneriatului", "Programme", False),
+    *((head, head, type_, False) for type_, heads in (
+        ("University", ("Hochschule", "Universität", "Universidad", "Universidade", "Università",
+                        "Université", "Universiteit", "Uniwersytet", "Univerzita")),
+        ("ResearchInstitute", ("Instituto", "Istituto", "Institut", "Instytut", "Fraunhofer")),
+        ("NGO", ("Fundación", "Fundação", "Fondazione", "Fondation", "Stiftung", "Stichting")),
+        ("Association", ("Asociación", "Associação", "Associazione", "Verein", "Vereniging")),
+        ("Agency", ("Agencia", "Agência", "Agenzia", "Agentur", "Agence")),
+        ("CityHall", ("Câmara", "Gemeente", "Comune", "Ayuntamiento", "Concello", "Gmina",
+                      "Mairie", "Stadtverwaltung")),
+    ) for head in heads),
+))
 _GENITIVE_HEADS = {k for k, (nominative, _, _) in _HEADS.items() if fold(nominative) != k}
 _RESEARCH_WORDS = ("cercetar", "competent", "inovar", "research", "stiint")
 _CONNECTORS = {"din", "de", "pentru", "si", "in", "a", "al", "cel", "cea", "la", "of", "for",
-               "and", "the", "du", "des"}
-_COMPANY_FORM = re.compile(r"\b(S\.?A\.?|S\.?R\.?L\.?)(?![\w])")
+               "and", "the", "du", "des", "di", "do", "da", "del", "della", "dos", "das", "y", "e",
+               "fur", "voor", "van", "der", "und", "para", "per", "et"}
+# Words that open a document, not a name: "CONSILIUL LOCAL ... HOTĂRÂRE" is a heading and a title
+_DOCUMENT_WORDS = {"hotarare", "hotararea", "dispozitie", "dispozitia", "decizie", "decizia",
+                   "ordin", "comunicat", "anunt", "proces", "minuta", "press", "release", "newsletter"}
+# Legal forms that end a company's name, Romanian and European
+_COMPANY_FORM = re.compile(r"(?<![\w.])(S\.?A\.?|S\.?R\.?L\.?|GmbH|AG|ASA|AS|A/S|ApS|AB|Oy|B\.?V\.?|N\.?V\.?|"
+                           r"Ltd\.?|Limited|PLC|plc|S\.?p\.?A\.?|S\.?L\.?|SAS|SARL|Inc\.?|LLC)(?![\w/])")
 _NAME_WORD = re.compile(r"[^\W_][\w\-’'.]*[\w]|[^\W_]")
 _QUOTES = "„“”\"«»"
 
@@ -436,14 +464,57 @@ _ENGLISH_HEADS = {"University": "University", "City": "City", "Municipality": "C
                   "Federation": "Association", "Foundation": "NGO"}
 _ENGLISH_NAME = re.compile(
     r"(?<![\w])(?P<head>" + "|".join(_ENGLISH_HEADS) + r")\s+(?:of|for)\s+(?:the\s+)?"
-    r"[A-Z][\w\-]*(?:\s+(?:(?:and|of|for)\s+)?[A-Z][\w\-]*){0,5}"
+    r"[A-Z][\w\-]*(?:(?:\s+(?:(?:and|of|for)\s+)?|(?<=\w)(?=,\s+[A-Z][\w\-]*\s+and\s)"
+    r",\s+)[A-Z][\w\-]*){0,5}"
+)
+# Names whose head comes last: "Suceava City Hall", "Kelvåg kommune", "European Commission"
+_TRAILING_HEADS = {"City Hall": "CityHall", "City Council": "CityHall", "Municipality": "CityHall",
+                   "kommune": "CityHall", "Kommune": "CityHall", "kommun": "CityHall",
+                   "Commission": "PublicAuthority", "Union": "PublicAuthority",
+                   "Council": "PublicAuthority", "Bank": "Company", "Agency": "Agency",
+                   "Network": "Network", "Foundation": "NGO", "Association": "Association",
+                   "Institute": "ResearchInstitute", "University": "University",
+                   "Cluster": "Cluster", "Partnership": "Programme"}
+_GENERIC_ADJECTIVES = {"european", "national", "regional", "local", "international", "global",
+                       "joint", "new", "urban", "eu"}
+_NOT_A_NAME_START = {"the", "this", "that", "these", "our", "their", "its", "a", "an", "each",
+                     "every", "all", "any", "new", "and", "of", "for", "with", "by", "in", "at"}
+_TRAILING_NAME = re.compile(
+    r"(?<![\w\-])(?P<words>(?:(?:[^\W\d_][\w’'\-]*|\d+)[ \t]){1,5})"
+    r"(?P<head>" + "|".join(sorted(_TRAILING_HEADS, key=len, reverse=True)) + r")(?![\w\-])"
 )
 
 
 def _english_names(text: str) -> list[ProposedEntity]:
-    """English head-of-name forms: "University of Oradea", "Ministry of Development"."""
-    return [ProposedEntity(m.group(), _ENGLISH_HEADS[m["head"]], m.group(), m.start(), m.end(),
-                           rule="propose.head") for m in _ENGLISH_NAME.finditer(text)]
+    """English head-of-name forms: "University of Oradea", "Ministry of Research, Innovation
+    and Digitalization" (commas continue a ministry's list of fields that "and" closes)."""
+    found = []
+    for m in _ENGLISH_NAME.finditer(text):
+        end = m.end() if m["head"] == "Ministry" or "," not in m.group() else m.start() + m.group().index(",")
+        found.append(ProposedEntity(text[m.start():end], _ENGLISH_HEADS[m["head"]], text[m.start():end],
+                                    m.start(), end, rule="propose.head"))
+    return found
+
+
+def _trailing_head_names(text: str) -> list[ProposedEntity]:
+    """Names ending with their head, the words before it capitalised or numbers:
+    "Sector 2 City Hall", "Kelvåg kommune", "Nordic Clean Air Cities Network"."""
+    found = []
+    for m in _TRAILING_NAME.finditer(text):
+        words = m["words"].split()
+        first = len(words)
+        while first > 0 and (words[first - 1][:1].isupper() or words[first - 1].isdigit()):
+            first -= 1
+        while first < len(words) and (words[first].lower() in _NOT_A_NAME_START or words[first].isdigit()):
+            first += 1
+        if first == len(words) or (m["head"] in ("Partnership", "Network") and
+                                   all(w.lower() in _GENERIC_ADJECTIVES for w in words[first:])):
+            continue  # no name before the head ("the Agency", "a European Partnership")
+        start = m.end("words") - len(" ".join(words[first:])) - 1
+        surface = text[start:m.end()]
+        found.append(ProposedEntity(" ".join(surface.split()), _TRAILING_HEADS[m["head"]], surface,
+                                    start, m.end(), rule="propose.trailing_head"))
+    return found
 
 
 def propose_entities(text: str) -> list[ProposedEntity]:
@@ -451,6 +522,7 @@ def propose_entities(text: str) -> list[ProposedEntity]:
     words = _words(text)
     found = _head_names(text, words)
     found += [p for p in _english_names(text) if not _overlaps(p, found)]
+    found += [p for p in _trailing_head_names(text) if not _overlaps(p, found)]
     found += [p for p in _company_names(text) if not _overlaps(p, found)]
     found = _attach_acronyms(text, found)
     found += [p for p in _acronym_names(text, words) if not _overlaps(p, found)]
@@ -476,7 +548,7 @@ def _head_names(text: str, words: list[_Word]) -> list[ProposedEntity]:
     while i < len(words):
         head = words[i]
         if head.folded in _HEADS and head.text[0].isupper():
-            last = _extend_name(words, i)
+            last = _extend_name(words, i, text)
             if last > i:
                 found.append(_head_proposal(text, words, i, last))
                 i = last + 1
@@ -485,27 +557,37 @@ def _head_names(text: str, words: list[_Word]) -> list[ProposedEntity]:
     return found
 
 
-def _extend_name(words: list[_Word], head: int) -> int:
+def _extend_name(words: list[_Word], head: int, text: str = "") -> int:
     """Index of the last word of a name starting at head.
 
     The name runs over capitalised words, numbers and quoted parts, and over connectors
     (din, de, pentru, și, ...) followed by a capitalised word that is not a new head; it
-    stops at a comma, a bracket, a sentence end or a lowercase word. A comma may continue a
-    list of genitives ("Ministerul Dezvoltării, Lucrărilor Publice și Administrației").
+    stops at a comma, a bracket, a sentence end, a lowercase word, a table's column gap, a
+    field label ("Parteneri:") or a second number. A comma may continue a list of genitives
+    ("Ministerul Dezvoltării, Lucrărilor Publice și Administrației"). A place's name
+    ("Municipiul Cluj-Napoca", "Sectorul 2") goes on only into a genitive head ("al
+    Municipiului București"), not into "în Adunarea Generală".
     """
     last, quoted = head, False
+    place = _HEADS[words[head].folded][1] in ("City", "CityDistrict")
+    capitals = words[head].text.isupper()  # a name in capitals ends where the capitals end
     j = head + 1
     while j < len(words):
         word, gap = words[j], words[j].gap
         quoted ^= sum(gap.count(q) for q in _QUOTES) % 2 == 1
-        if not _gap_continues(gap, word):
+        if not _gap_continues(gap, word) and not _genitive_after_comma(words, j) \
+                or _is_label(text, word) or word.folded in _DOCUMENT_WORDS \
+                or (word.text.isdigit() and words[j - 1].text.isdigit()) \
+                or (capitals and not quoted and word.text[:1].isalpha() and not word.text.isupper()):
             break
         if quoted or word.capital:
             if word.folded in _HEADS and word.folded not in _GENITIVE_HEADS:
                 break
             last = j
-        elif word.folded in _CONNECTORS and j + 1 < len(words) and words[j + 1].capital \
-                and words[j + 1].folded not in _HEADS and _gap_continues(words[j + 1].gap, words[j + 1]):
+        elif word.folded in _CONNECTORS and not place and _continues_after(words, j):
+            pass
+        elif word.folded in ("al", "a", "ale") and j + 1 < len(words) \
+                and words[j + 1].folded in _GENITIVE_HEADS | _genitive_words(words, j + 1):
             pass
         else:
             break
@@ -513,10 +595,38 @@ def _extend_name(words: list[_Word], head: int) -> int:
     return last
 
 
+def _continues_after(words: list[_Word], j: int) -> bool:
+    """A connector goes on into a capitalised word that is not a new name's head."""
+    if j + 1 >= len(words):
+        return False
+    nxt = words[j + 1]
+    return nxt.capital and (nxt.folded not in _HEADS or nxt.folded in _GENITIVE_HEADS) \
+        and _gap_continues(nxt.gap, nxt)
+
+
+def _genitive_words(words: list[_Word], j: int) -> set[str]:
+    """The word at j when it is a capitalised genitive ("a Cercetării")."""
+    word = words[j]
+    return {word.folded} if word.capital and re.search(r"(ilor|elor|ului|ii|ei)$", word.folded) else set()
+
+
+def _genitive_after_comma(words: list[_Word], j: int) -> bool:
+    """", a Cercetării, Dezvoltării și Inovării": a comma, then "a" and a genitive, goes on."""
+    return words[j].gap.strip() == "," and words[j].folded in ("a", "al", "ale") \
+        and j + 1 < len(words) and bool(_genitive_words(words, j + 1))
+
+
+def _is_label(text: str, word: _Word) -> bool:
+    """A field label of a fact sheet: the word is followed by a colon, perhaps after a
+    bracketed note ("Promotor (coordonator):")."""
+    return bool(text) and re.match(r"\s*(?:\([^()\n]{0,40}\))?\s*:(?!\d)", text[word.end:word.end + 50]) is not None
+
+
 def _gap_continues(gap: str, word: _Word) -> bool:
-    """Whether the text between two words lets a name go on."""
+    """Whether the text between two words lets a name go on (a gap of several spaces is a
+    column boundary of a table flattened from PDF)."""
     stripped = gap.strip(" *_" + _QUOTES)
-    if stripped == "" and "\n" not in gap:
+    if stripped == "" and "\n" not in gap and "  " not in gap and "\t" not in gap:
         return True
     return stripped == "," and word.text[:1].isupper() and \
         re.search(r"(ilor|elor|ului|ii|ei)$", word.folded) is not None
@@ -559,14 +669,22 @@ def _feminine_adjectives(match: re.Match[str]) -> str:
 
 
 def _company_names(text: str) -> list[ProposedEntity]:
-    """Names ending with a company form: "Robert Bosch SRL", "Orange România S.A."."""
+    """Names ending with a company form: "Robert Bosch SRL", "Orange România S.A.", "Nord
+    Energi AS"; the words before it are capitalised, the first not a number, none across a
+    table's column gap."""
     found = []
     for form in _COMPANY_FORM.finditer(text):
-        before = re.search(r"((?:[A-ZĂÂÎȘȚ0-9][\w&\-.]*\s+){1,5})$", text[max(0, form.start() - 80):form.start()])
-        if before:
-            start = form.start() - len(before.group(1))
+        before = re.search(r"((?:[^\W\d_][\w&\-.’']*[ \t\n])(?:(?:[^\W_][\w&\-.’']*|\d+)[ \t\n]){0,4})$",
+                           text[max(0, form.start() - 80):form.start()])
+        if not before:
+            continue
+        words = before.group(1).split()
+        while words and not (words[0][:1].isupper() and all(w[:1].isupper() or w.isdigit() for w in words)):
+            words.pop(0)
+        if words:
+            start = form.start() - len(before.group(1)) + before.group(1).index(words[0])
             surface = text[start:form.end()]
-            found.append(ProposedEntity(surface, "Company", surface, start, form.end(),
+            found.append(ProposedEntity(" ".join(surface.split()), "Company", surface, start, form.end(),
                                         rule="propose.company"))
     return found
 

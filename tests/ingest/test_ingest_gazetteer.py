@@ -138,7 +138,7 @@ def test_acronym_in_brackets_after_a_name() -> None:
 
 
 def test_acronym_must_fit_the_name() -> None:
-    assert proposals("vorbim de Rețeaua Orașelor Verzi (XYZ) azi") == []
+    assert proposals("vorbim de Orașele Verzi Unite (XYZ) azi") == []
 
 
 def test_head_words_give_type_and_nominative_name() -> None:
@@ -224,3 +224,65 @@ def test_bug_quoted_part_of_a_name_matches_the_unquoted_label() -> None:
         assert gazetteer.lookup(written) is not None and gazetteer.lookup(written).iri == "ex:ubb"
     assert found(gazetteer, "la Universitatea „Babeș-Bolyai” din oraș")[0][:2] == \
         ("ex:ubb", "Universitatea „Babeș-Bolyai”")
+
+
+def test_heads_of_public_bodies_and_networks_in_the_genitive() -> None:
+    text = ("Sprijinul Comisiei Europene și al Uniunii Europene ajunge prin Autoritatea Națională "
+            "de Reglementare, iar Rețeaua Orașelor Reci are membri noi.")
+    assert [(p.name, p.type) for p in propose_entities(text)] == [
+        ("Comisia Europeană", "PublicAuthority"), ("Uniunea Europeană", "Association"),
+        ("Autoritatea Națională de Reglementare", "PublicAuthority"),
+        ("Rețeaua Orașelor Reci", "Network")]
+
+
+def test_foreign_heads_with_their_own_connectors() -> None:
+    text = ("Parteneri: Instituto de Estudos Urbanos do Douro; Gemeente Westerhaven; Comune di "
+            "Montalto; Fundación Ciudad Fresca; Hochschule Nordheim für Technik.")
+    assert [(p.name, p.type) for p in propose_entities(text)] == [
+        ("Instituto de Estudos Urbanos do Douro", "ResearchInstitute"),
+        ("Gemeente Westerhaven", "CityHall"), ("Comune di Montalto", "CityHall"),
+        ("Fundación Ciudad Fresca", "NGO"), ("Hochschule Nordheim für Technik", "University")]
+
+
+def test_names_whose_head_comes_last() -> None:
+    text = ("Led by Sector 4 City Hall with Nordby kommune, the Baltic Clean Streets Network and "
+            "the European Commission. A European Partnership pays; the Agency decides.")
+    assert [(p.name, p.type) for p in propose_entities(text)] == [
+        ("Sector 4 City Hall", "CityHall"), ("Nordby kommune", "CityHall"),
+        ("Baltic Clean Streets Network", "Network"), ("European Commission", "PublicAuthority")]
+
+
+def test_english_ministry_names_a_list_of_fields_but_not_a_list_of_cities() -> None:
+    assert proposals("funded by the Ministry of Energy, Transport and Housing and the City of "
+                     "Brăila, Galați and Tulcea.")[:2] == [
+        ("Ministry of Energy, Transport and Housing", "Ministry", None), ("City of Brăila", "City", None)]
+
+
+def test_european_company_forms_and_no_number_before_the_name() -> None:
+    assert [p.name for p in propose_entities(
+        "sume: 95 000 Termo Nord SRL; Fjellby Kraft AS; Stadtwerk\nOstheim GmbH; ALFA DATE SA")] == [
+        "Termo Nord SRL", "Fjellby Kraft AS", "Stadtwerk Ostheim GmbH", "ALFA DATE SA"]
+
+
+def test_name_stops_at_field_label_second_number_and_document_word() -> None:
+    assert [p.name for p in propose_entities(
+        "Operator: Ministerul Apelor Promotor (coordonator): Primăria Sectorului 3 12 mai 2024 "
+        "CONSILIUL LOCAL AL MUNICIPIULUI DEJ HOTĂRÂRE privind")] == [
+        "Ministerul Apelor", "Primăria Sectorului 3", "CONSILIUL LOCAL AL MUNICIPIULUI DEJ"]
+
+
+def test_genitive_list_after_comma_and_a() -> None:
+    assert proposals("Unitatea Executivă pentru Finanțarea Școlilor, a Cercetării și Inovării "
+                     "(UEFSCI) anunță")[0] == (
+        "Unitatea Executivă pentru Finanțarea Școlilor, a Cercetării și Inovării", "Agency", "UEFSCI")
+
+
+def test_a_name_in_capitals_ends_where_the_capitals_end() -> None:
+    assert proposals("Coordinated by UNIVERSITATEA DIN NORDHEIM Germany Net EU contribution")[0] == \
+        ("UNIVERSITATEA DIN NORDHEIM", "University", None)
+
+
+def test_a_place_head_goes_on_only_into_a_genitive_head() -> None:
+    assert [p.name for p in propose_entities(
+        "Sectorul 4 al Municipiului București și Municipiul Turda în Adunarea Generală")] == [
+        "Sectorul 4 al Municipiului București", "Municipiul Turda"]
