@@ -526,8 +526,80 @@ def propose_entities(text: str) -> list[ProposedEntity]:
     found += [p for p in _company_names(text) if not _overlaps(p, found)]
     found = _attach_acronyms(text, found)
     found += [p for p in _acronym_names(text, words) if not _overlaps(p, found)]
+    found += [p for p in _regional_agencies(text) if not _overlaps(p, found)]
     found += [p for p in _place_names(text) if not _overlaps(p, found)]
+    found += [p for p in _bare_acronyms(text, found) if not _overlaps(p, found)]
     return sorted(found, key=lambda p: p.start)
+
+
+# Capitals that are not names: currencies, time zones, units, parts of legal texts, headings
+_NOT_ACRONYMS = frozenset("""EUR RON USD GBP CHF NOK SEK DKK PLN HUF CZK BGN MDL UAH LEI CET CEST EET
+EEST UTC GMT PDF HTML URL WWW HTTP HTTPS ISO CV NR ART ALIN LIT ANEXA HCL OUG HG CUI CIF CAEN TVA
+IBAN SMS FAQ TBD PS CC CO2 GHG KW KWH MW MWH GW GWH TWH KM HA PM10 LED NOX NEW AND THE FOR ZERO
+INFO DAY NOTE TOP""".split())
+_BARE_ACRONYM = re.compile(r"(?<![\w@#/.\-])[A-ZĂÂÎȘȚ][A-ZĂÂÎȘȚ0-9]{2,9}(?![\w/\-]|\.\w)")
+_ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
+
+
+def _bare_acronyms(text: str, found: list[ProposedEntity]) -> list[ProposedEntity]:
+    """Acronyms standing alone ("UEFISCDI anunță", "finanțat prin FEDR"): capitals written
+    at least twice in the document, or once as the acronym of a name found here; not a
+    currency, unit or Roman numeral, and not a word of a heading in capitals."""
+    counts: dict[str, int] = defaultdict(int)
+    matches = [m for m in _BARE_ACRONYM.finditer(text) if _acronym_candidate(text, m)]
+    for m in matches:
+        counts[m.group()] += 1
+    named = {p.acronym for p in found if p.acronym}
+    out = []
+    for m in matches:
+        bracketed = text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")"
+        if (counts[m.group()] >= 2 or m.group() in named) and not (bracketed and m.group() in named):
+            out.append(ProposedEntity(m.group(), None, m.group(), m.start(), m.end(),
+                                      acronym=m.group(), rule="propose.bare_acronym"))
+    return out
+
+
+def _acronym_candidate(text: str, m: re.Match[str]) -> bool:
+    word = m.group()
+    if word in _NOT_ACRONYMS or _ROMAN_NUMERAL.fullmatch(word) or sum(c.isalpha() for c in word) < 3:
+        return False
+    line_start, line_end = text.rfind("\n", 0, m.start()) + 1, text.find("\n", m.end())
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    words = re.findall(r"[^\W\d_]+", line)
+    if len(words) >= 2 and all(w.isupper() for w in words):
+        return False  # a heading in capitals
+    # part of a longer name: "DUT Call 2024", "URBACT IV", "Granturile SEE și Norvegiene"
+    after = re.match(r"[ \t]+(\w)", text[m.end():m.end() + 3])
+    if after and (after.group(1).isupper() or after.group(1).isdigit()):
+        return False
+    before = re.search(r"(\w[\w\-]*)[ \t]+$", text[max(0, m.start() - 30):m.start()])
+    if not before or not before.group(1)[:1].isupper():
+        return True
+    previous_start = m.start() - len(before.group())
+    return text[:previous_start].rstrip()[-1:] in ("", ".", "!", "?", ":", ";", "\n")
+
+
+_REGIONAL_AGENCY = re.compile(r"(?<![\w\-])ADR\s+(?P<region>[A-ZĂÂÎȘȚ][\w]*(?:-[A-ZĂÂÎȘȚ][\w]*)?"
+                              r"(?:\s+[A-ZĂÂÎȘȚ][\w]*)?)")
+
+
+def _regional_agencies(text: str) -> list[ProposedEntity]:
+    """"ADR Nord-Est": the development agency of one of Romania's development regions, named
+    in full (Agenția pentru Dezvoltare Regională Nord-Est)."""
+    found = []
+    for m in _REGIONAL_AGENCY.finditer(text):
+        region = m["region"]
+        while region:
+            places = find_places(f"Regiunea {region}")
+            if places and places[0].place.type == "Region" and places[0].text == f"Regiunea {region}":
+                break
+            region = region.rpartition(" ")[0]
+        if region:
+            name = places[0].place.name.replace("Regiunea", "Agenția pentru Dezvoltare Regională", 1)
+            end = m.start("region") + len(region)
+            found.append(ProposedEntity(name, "Agency", text[m.start():end], m.start(), end,
+                                        acronym="ADR", rule="propose.regional_agency"))
+    return found
 
 
 def _place_names(text: str) -> list[ProposedEntity]:

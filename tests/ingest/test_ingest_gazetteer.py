@@ -286,3 +286,22 @@ def test_a_place_head_goes_on_only_into_a_genitive_head() -> None:
     assert [p.name for p in propose_entities(
         "Sectorul 4 al Municipiului București și Municipiul Turda în Adunarea Generală")] == [
         "Sectorul 4 al Municipiului București", "Municipiul Turda"]
+
+
+def test_bare_acronyms_written_twice_or_named_in_brackets() -> None:
+    text = ("Agenția Locală de Energie (ALE) lucrează cu ALE și cu CNCS. CNCS finanțează. "
+            "Costul: 500 EUR, adică EUR 500. Programul IV. Apelul DUT 2024 și DUT 2025.")
+    assert [(p.name, p.rule) for p in propose_entities(text) if p.type is None] == [
+        ("ALE", "propose.bare_acronym"), ("CNCS", "propose.bare_acronym"),
+        ("CNCS", "propose.bare_acronym")]
+
+
+def test_capitals_of_a_heading_are_not_acronyms() -> None:
+    assert propose_entities("BUGET INDICATIV TOTAL\nBUGET INDICATIV TOTAL\nDetalii") == []
+
+
+def test_regional_development_agency_by_its_acronym() -> None:
+    assert [(p.name, p.type, p.text) for p in propose_entities(
+        "Apelul lansat de ADR Sud-Est, împreună cu ADR CENTRU.")] == [
+        ("Agenția pentru Dezvoltare Regională Sud-Est", "Agency", "ADR Sud-Est"),
+        ("Agenția pentru Dezvoltare Regională Centru", "Agency", "ADR CENTRU")]
