@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from ingest.normalise import fold, stem
+from ingest.mission import MISSION_NAME, mission_phrases
 from ingest.places import find_places
 
 
@@ -370,6 +371,17 @@ def _head_table(rows: tuple[tuple[str, str, str, bool], ...]) -> dict[str, tuple
     return table
 
 
+_FOREIGN_HEAD_WORDS = {
+    "University": ("Hochschule", "Universität", "Universidad", "Universidade", "Università",
+                   "Université", "Universiteit", "Uniwersytet", "Univerzita"),
+    "ResearchInstitute": ("Instituto", "Istituto", "Institut", "Instytut", "Fraunhofer"),
+    "NGO": ("Fundación", "Fundação", "Fondazione", "Fondation", "Stiftung", "Stichting"),
+    "Association": ("Asociación", "Associação", "Associazione", "Verein", "Vereniging"),
+    "Agency": ("Agencia", "Agência", "Agenzia", "Agentur", "Agence"),
+    "CityHall": ("Câmara", "Gemeente", "Comune", "Ayuntamiento", "Concello", "Gmina", "Mairie",
+                 "Stadtverwaltung"),
+}
+_FOREIGN_HEADS = {fold(head) for heads in _FOREIGN_HEAD_WORDS.values() for head in heads}
 # Romanian heads (nominative, genitive-dative), then the same in other European languages
 # (uninflected here). "Direcția" is a department, not an organisation: it is not a head.
 _HEADS = _head_table((
@@ -404,25 +416,32 @@ _HEADS = _head_table((
     ("Grupul", "Grupului", "Organisation", False),
     ("Banca", "Băncii", "Company", True),
     ("Parteneriatul", "Parteneriatului", "Programme", False),
-    *((head, head, type_, False) for type_, heads in (
-        ("University", ("Hochschule", "Universität", "Universidad", "Universidade", "Università",
-                        "Université", "Universiteit", "Uniwersytet", "Univerzita")),
-        ("ResearchInstitute", ("Instituto", "Istituto", "Institut", "Instytut", "Fraunhofer")),
-        ("NGO", ("Fundación", "Fundação", "Fondazione", "Fondation", "Stiftung", "Stichting")),
-        ("Association", ("Asociación", "Associação", "Associazione", "Verein", "Vereniging")),
-        ("Agency", ("Agencia", "Agência", "Agenzia", "Agentur", "Agence")),
-        ("CityHall", ("Câmara", "Gemeente", "Comune", "Ayuntamiento", "Concello", "Gmina",
-                      "Mairie", "Stadtverwaltung")),
-    ) for head in heads),
+    ("Fondul", "Fondului", "Programme", False),
+    ("Granturile", "Granturilor", "Programme", False),
+    ("Inițiativa", "Inițiativei", "Initiative", True),
+    ("Eticheta", "Etichetei", "Initiative", True),
+    ("Platforma", "Platformei", "Initiative", True),
+    ("Hub-ul", "Hub-ului", "Hub", False),
+    ("Hub", "Hub", "Hub", False),
+    ("Conferința", "Conferinței", "Event", True),
+    ("Forumul", "Forumului", "Event", False),
+    ("Atelierul", "Atelierului", "Event", False),
+    ("Seminarul", "Seminarului", "Event", False),
+    ("Congresul", "Congresului", "Event", False),
+    *((head, head, type_, False) for type_, heads in _FOREIGN_HEAD_WORDS.items() for head in heads),
 ))
+_GENERIC_HEADS = {"Platforma", "Rețeaua", "Parteneriatul", "Clusterul", "Programul"}
 _GENITIVE_HEADS = {k for k, (nominative, _, _) in _HEADS.items() if fold(nominative) != k}
 _RESEARCH_WORDS = ("cercetar", "competent", "inovar", "research", "stiint")
 _CONNECTORS = {"din", "de", "pentru", "si", "in", "a", "al", "cel", "cea", "la", "of", "for",
                "and", "the", "du", "des", "di", "do", "da", "del", "della", "dos", "das", "y", "e",
                "fur", "voor", "van", "der", "und", "para", "per", "et"}
+_AND = {"si", "and", "e", "y", "und", "et"}
+_ROMANIAN_CONNECTORS = {"din", "pentru", "si", "in", "la", "cel", "cea", "al", "a"}
 # Words that open a document, not a name: "CONSILIUL LOCAL ... HOTĂRÂRE" is a heading and a title
 _DOCUMENT_WORDS = {"hotarare", "hotararea", "dispozitie", "dispozitia", "decizie", "decizia",
-                   "ordin", "comunicat", "anunt", "proces", "minuta", "press", "release", "newsletter"}
+                   "ordin", "comunicat", "anunt", "proces", "minuta", "press", "release", "newsletter",
+                   "nr"}
 # Legal forms that end a company's name, Romanian and European
 _COMPANY_FORM = re.compile(r"(?<![\w.])(S\.?A\.?|S\.?R\.?L\.?|GmbH|AG|ASA|AS|A/S|ApS|AB|Oy|B\.?V\.?|N\.?V\.?|"
                            r"Ltd\.?|Limited|PLC|plc|S\.?p\.?A\.?|S\.?L\.?|SAS|SARL|Inc\.?|LLC)(?![\w/])")
@@ -474,7 +493,8 @@ _TRAILING_HEADS = {"City Hall": "CityHall", "City Council": "CityHall", "Municip
                    "Council": "PublicAuthority", "Bank": "Company", "Agency": "Agency",
                    "Network": "Network", "Foundation": "NGO", "Association": "Association",
                    "Institute": "ResearchInstitute", "University": "University",
-                   "Cluster": "Cluster", "Partnership": "Programme"}
+                   "Cluster": "Cluster", "Partnership": "Programme", "Conference": "Event",
+                   "Forum": "Event", "Workshop": "Event", "Summit": "Event"}
 _GENERIC_ADJECTIVES = {"european", "national", "regional", "local", "international", "global",
                        "joint", "new", "urban", "eu"}
 _NOT_A_NAME_START = {"the", "this", "that", "these", "our", "their", "its", "a", "an", "each",
@@ -526,10 +546,17 @@ def propose_entities(text: str) -> list[ProposedEntity]:
     found += [p for p in _company_names(text) if not _overlaps(p, found)]
     found = _attach_acronyms(text, found)
     found += [p for p in _acronym_names(text, words) if not _overlaps(p, found)]
+    found += [p for p in _mission_names(text) if not _overlaps(p, found)]
     found += [p for p in _regional_agencies(text) if not _overlaps(p, found)]
     found += [p for p in _place_names(text) if not _overlaps(p, found)]
     found += [p for p in _bare_acronyms(text, found) if not _overlaps(p, found)]
     return sorted(found, key=lambda p: p.start)
+
+
+def _mission_names(text: str) -> list[ProposedEntity]:
+    """The Cities Mission named in full: one entity, whatever the wording."""
+    return [ProposedEntity(MISSION_NAME, "Mission", text[a:b], a, b, rule="propose.mission")
+            for a, b in mission_phrases(text)]
 
 
 # Capitals that are not names: currencies, time zones, units, parts of legal texts, headings
@@ -616,17 +643,28 @@ def _overlaps(p: ProposedEntity, others: list[ProposedEntity]) -> bool:
 def _head_names(text: str, words: list[_Word]) -> list[ProposedEntity]:
     """Names that start with a head word (Universitatea, Ministerului, ...)."""
     found: list[ProposedEntity] = []
+    missions = mission_phrases(text)
     i = 0
     while i < len(words):
         head = words[i]
         if head.folded in _HEADS and head.text[0].isupper():
-            last = _extend_name(words, i, text)
+            last = _through_mission(words, i, _extend_name(words, i, text), missions)
             if last > i:
                 found.append(_head_proposal(text, words, i, last))
                 i = last + 1
                 continue
         i += 1
     return found
+
+
+def _through_mission(words: list[_Word], head: int, last: int, missions: list[tuple[int, int]]) -> int:
+    """A name that goes on into the Mission's full name takes all of it ("Eticheta Misiunii
+    UE pentru orașe neutre climatic", "Hub-ul Național al Misiunii „Orașe neutre climatic”")."""
+    for start, end in missions:
+        if words[head].end < start <= words[last].end + 1 and end > words[last].end:
+            while last + 1 < len(words) and words[last + 1].end <= end:
+                last += 1
+    return last
 
 
 def _extend_name(words: list[_Word], head: int, text: str = "") -> int:
@@ -642,21 +680,32 @@ def _extend_name(words: list[_Word], head: int, text: str = "") -> int:
     """
     last, quoted = head, False
     place = _HEADS[words[head].folded][1] in ("City", "CityDistrict")
+    event = _HEADS[words[head].folded][1] == "Event"
+    foreign = words[head].folded in _FOREIGN_HEADS  # takes its own language's connectors only
     capitals = words[head].text.isupper()  # a name in capitals ends where the capitals end
     j = head + 1
     while j < len(words):
         word, gap = words[j], words[j].gap
+        was_quoted = quoted
         quoted ^= sum(gap.count(q) for q in _QUOTES) % 2 == 1
+        if quoted and was_quoted and "\n\n" not in gap:
+            last = j  # inside a quoted name, even across a comma: „Orașe reci, orașe verzi”
+            j += 1
+            continue
         if not _gap_continues(gap, word) and not _genitive_after_comma(words, j) \
                 or _is_label(text, word) or word.folded in _DOCUMENT_WORDS \
                 or (word.text.isdigit() and words[j - 1].text.isdigit()) \
-                or (capitals and not quoted and word.text[:1].isalpha() and not word.text.isupper()):
+                or (capitals and not quoted and word.text[:1].isalpha() and not word.text.isupper()) \
+                or (was_quoted and not quoted and word.folded not in _CONNECTORS):
+            break  # after a closing quote only a connector goes on: „Babeș-Bolyai” din Cluj
+        if foreign and word.folded in _ROMANIAN_CONNECTORS:
             break
         if quoted or word.capital:
             if word.folded in _HEADS and word.folded not in _GENITIVE_HEADS:
                 break
             last = j
-        elif word.folded in _CONNECTORS and not place and _continues_after(words, j):
+        elif word.folded in _CONNECTORS and not place and _continues_after(words, j) \
+                and not (event and word.folded in ("din", "in", "la")):  # where an event is held
             pass
         elif word.folded in ("al", "a", "ale") and j + 1 < len(words) \
                 and words[j + 1].folded in _GENITIVE_HEADS | _genitive_words(words, j + 1):
@@ -672,7 +721,8 @@ def _continues_after(words: list[_Word], j: int) -> bool:
     if j + 1 >= len(words):
         return False
     nxt = words[j + 1]
-    return nxt.capital and (nxt.folded not in _HEADS or nxt.folded in _GENITIVE_HEADS) \
+    joins_two = words[j].folded in _AND  # "X și Consiliului Y": two names
+    return nxt.capital and (nxt.folded not in _HEADS or (nxt.folded in _GENITIVE_HEADS and not joins_two)) \
         and _gap_continues(nxt.gap, nxt)
 
 
@@ -718,7 +768,11 @@ def _head_proposal(text: str, words: list[_Word], first: int, last: int) -> Prop
     name = _nominative(surface, head, nominative, feminine)
     if type_ == "Organisation" and any(w in fold(surface) for w in _RESEARCH_WORDS):
         type_ = "ResearchInstitute"
-    return ProposedEntity(name, type_, surface, start, end, rule="propose.head")
+    rest = [w.text for w in words[first + 1:last + 1]]
+    aliases: tuple[str, ...] = ()
+    if nominative in _GENERIC_HEADS and len(rest) == 1 and sum(c.isupper() for c in rest[0]) >= 2:
+        aliases = (rest[0],)  # "platforma DateOraș", "Parteneriatul DUT": the name is DateOraș
+    return ProposedEntity(name, type_, surface, start, end, rule="propose.head", aliases=aliases)
 
 
 def _nominative(surface: str, head: _Word, nominative: str, feminine: bool) -> str:

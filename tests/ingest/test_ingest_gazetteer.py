@@ -7,6 +7,7 @@ import random
 import pytest
 
 from ingest.gazetteer import Gazetteer, GazetteerEntry, propose_entities
+from ingest.mission import MISSION_NAME
 
 ENTRIES = [
     GazetteerEntry("ex:tuiasi", "University",
@@ -305,3 +306,48 @@ def test_regional_development_agency_by_its_acronym() -> None:
         "Apelul lansat de ADR Sud-Est, împreună cu ADR CENTRU.")] == [
         ("Agenția pentru Dezvoltare Regională Sud-Est", "Agency", "ADR Sud-Est"),
         ("Agenția pentru Dezvoltare Regională Centru", "Agency", "ADR CENTRU")]
+
+
+def test_the_mission_in_any_wording_is_one_entity() -> None:
+    text = ("Orașul vrea în Misiunea celor 100 de orașe neutre climatic; a aderat la Misiunii UE "
+            "privind orașele inteligente și neutre climatic. The EU Mission for Climate-Neutral and "
+            "Smart Cities. #CitiesMission")
+    found = [(p.name, p.type, p.text) for p in propose_entities(text) if p.type == "Mission"]
+    assert {name for name, _, _ in found} == {MISSION_NAME}
+    assert [t for _, _, t in found] == [
+        "Misiunea celor 100 de orașe neutre climatic",
+        "Misiunii UE privind orașele inteligente și neutre climatic",
+        "EU Mission for Climate-Neutral and Smart Cities", "CitiesMission"]
+
+
+def test_a_name_that_runs_into_the_missions_name_takes_all_of_it() -> None:
+    assert [(p.name, p.type) for p in propose_entities(
+        "Orașul a primit Eticheta Misiunii UE pentru orașe neutre climatic, iar Hub-ului "
+        "Național al Misiunii „Orașe neutre climatic” i se alătură.")] == [
+        ("Eticheta Misiunii UE pentru orașe neutre climatic", "Initiative"),
+        ("Hub-ul Național al Misiunii „Orașe neutre climatic”", "Hub")]
+
+
+def test_events_and_funds_by_head_without_where_they_are_held() -> None:
+    assert [(p.name, p.type) for p in propose_entities(
+        "Participanții Conferinței Naționale „Apa în Oraș” din Brăila și Forumul Urban Nord, "
+        "finanțate prin Fondul Social European.")] == [
+        ("Conferința Națională „Apa în Oraș”", "Event"), ("Brăila", "City"),
+        ("Forumul Urban Nord", "Event"), ("Fondul Social European", "Programme")]
+
+
+def test_quoted_names_run_through_commas_and_end_at_the_closing_quote() -> None:
+    assert [p.name for p in propose_entities(
+        "Atelierul „Orașe calde, orașe reci” Brăila și Universitatea „Ion Ionescu” din Iași.")] == [
+        "Atelierul „Orașe calde, orașe reci”", "Brăila", "Universitatea „Ion Ionescu” din Iași"]
+
+
+def test_foreign_names_do_not_take_romanian_connectors() -> None:
+    assert [p.name for p in propose_entities(
+        "Partener: Hochschule Nordheim für Technik din Germania")] == [
+        "Hochschule Nordheim für Technik", "Germania"]
+
+
+def test_a_generic_head_before_a_code_name_gives_the_code_name_as_alias() -> None:
+    [platform] = propose_entities("Datele sunt pe Platforma DateVerde din martie.")
+    assert (platform.name, platform.aliases) == ("Platforma DateVerde", ("DateVerde",))

@@ -489,3 +489,11 @@ def test_bug_event_title_keeps_the_quote_it_closes() -> None:
     extraction = run("Upcoming events", *gap, "Forumul „Orașe care respiră”", *gap, "3 iunie 2024")
     assert triples(extraction, "startDate") == {("Forumul „Orașe care respiră”", "startDate",
                                                  "2024-06-03")}
+
+
+def test_a_proposed_entity_keeps_every_way_the_document_writes_it() -> None:
+    """The Mission written in full and as "Misiunea" is one proposal with both as aliases."""
+    extraction = run("Orașul Brăila a intrat în Misiunea UE pentru orașe neutre climatic.",
+                     "Misiunea îi oferă sprijin tehnic.", gazetteer=Gazetteer([]))
+    [mission] = [p for p in extraction.proposals if p.type == "Mission"]
+    assert {mission.text, *mission.aliases} >= {"Misiunea UE pentru orașe neutre climatic", "Misiunea"}
