@@ -13,6 +13,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
@@ -547,10 +549,33 @@ def propose_entities(text: str) -> list[ProposedEntity]:
     found = _attach_acronyms(text, found)
     found += [p for p in _acronym_names(text, words) if not _overlaps(p, found)]
     found += [p for p in _mission_names(text) if not _overlaps(p, found)]
+    found += [p for p in _programme_names(text) if not _overlaps(p, found)]
     found += [p for p in _regional_agencies(text) if not _overlaps(p, found)]
     found += [p for p in _place_names(text) if not _overlaps(p, found)]
     found += [p for p in _bare_acronyms(text, found) if not _overlaps(p, found)]
     return sorted(found, key=lambda p: p.start)
+
+
+PROGRAMMES_PATH = Path(__file__).with_name("data") / "programmes.tsv"
+
+
+@lru_cache(maxsize=1)
+def _programmes() -> Gazetteer:
+    """The funding programmes shipped with the project, indexed like known entities (each
+    one's canonical name stands for its IRI)."""
+    entries = []
+    for line in PROGRAMMES_PATH.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, others = line.split("\t")
+            entries.append(GazetteerEntry(name, "Programme", [name, *filter(None, others.split("|"))]))
+    return Gazetteer(entries)
+
+
+def _programme_names(text: str) -> list[ProposedEntity]:
+    """EU and Romanian funding programmes by name, in any case form ("Programului Orizont
+    Europa", "Fondului European de Dezvoltare Regională", "Horizon Europe")."""
+    return [ProposedEntity(m.iri, "Programme", m.text, m.start, m.end, rule="propose.programme_name")
+            for m in _programmes().find(text) if m.iri and m.how != "fuzzy"]
 
 
 def _mission_names(text: str) -> list[ProposedEntity]:

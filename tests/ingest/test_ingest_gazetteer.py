@@ -351,3 +351,17 @@ def test_foreign_names_do_not_take_romanian_connectors() -> None:
 def test_a_generic_head_before_a_code_name_gives_the_code_name_as_alias() -> None:
     [platform] = propose_entities("Datele sunt pe Platforma DateVerde din martie.")
     assert (platform.name, platform.aliases) == ("Platforma DateVerde", ("DateVerde",))
+
+
+def test_funding_programmes_by_name_in_any_case_and_language() -> None:
+    text = ("Proiectul, finanțat prin Programului Orizont Europa, apoi din Fondului European de "
+            "Dezvoltare Regională și din Horizon Europe, nu din URBACT IV.")
+    assert [(p.name, p.text) for p in propose_entities(text) if p.type == "Programme"] == [
+        ("Orizont Europa", "Orizont Europa"),
+        ("Fondul European de Dezvoltare Regională", "Fondului European de Dezvoltare Regională"),
+        ("Orizont Europa", "Horizon Europe"), ("URBACT IV", "URBACT IV")]
+
+
+def test_a_programme_the_graph_knows_is_not_proposed() -> None:
+    known = Gazetteer([GazetteerEntry("ex:he", "Programme", ["Orizont Europa", "Horizon Europe"])])
+    assert [p for p in known.propose_entities("Finanțare din Horizon Europe.") if p.type == "Programme"] == []
