@@ -445,8 +445,8 @@ _DOCUMENT_WORDS = {"hotarare", "hotararea", "dispozitie", "dispozitia", "decizie
                    "ordin", "comunicat", "anunt", "proces", "minuta", "press", "release", "newsletter",
                    "nr"}
 # Legal forms that end a company's name, Romanian and European
-_COMPANY_FORM = re.compile(r"(?<![\w.])(S\.?A\.?|S\.?R\.?L\.?|GmbH|AG|ASA|AS|A/S|ApS|AB|Oy|B\.?V\.?|N\.?V\.?|"
-                           r"Ltd\.?|Limited|PLC|plc|S\.?p\.?A\.?|S\.?L\.?|SAS|SARL|Inc\.?|LLC)(?![\w/])")
+_COMPANY_FORM = re.compile(r"(?<![\w.])(S\.A\.|SA|S\.R\.L\.|SRL|GmbH|AG|ASA|AS|A/S|ApS|AB|Oy|B\.V\.|BV|"
+                           r"N\.V\.|NV|Ltd|Limited|PLC|plc|S\.p\.A\.|SpA|S\.L\.|SL|SAS|SARL|Inc|LLC)(?![\w/])")
 _NAME_WORD = re.compile(r"[^\W_][\w\-’'.]*[\w]|[^\W_]")
 _QUOTES = "„“”\"«»"
 
@@ -553,7 +553,31 @@ def propose_entities(text: str) -> list[ProposedEntity]:
     found += [p for p in _regional_agencies(text) if not _overlaps(p, found)]
     found += [p for p in _place_names(text) if not _overlaps(p, found)]
     found += [p for p in _bare_acronyms(text, found) if not _overlaps(p, found)]
+    found += [p for p in _camel_case_names(text) if not _overlaps(p, found)]
     return sorted(found, key=lambda p: p.start)
+
+
+# Mixed-case words that name tools everyone uses, not the organisations or platforms of a document
+_TOOLS = {"LinkedIn", "YouTube", "PowerPoint", "WhatsApp", "GitHub", "OneDrive", "SharePoint",
+          "WordPress", "MailChimp", "TikTok", "JavaScript", "PayPal", "DropBox", "GmbH", "McKinsey"}
+_CAMEL_CASE = re.compile(r"(?<![#@\w])(?P<word>[A-ZĂÂÎȘȚ][a-zăâîșț]+(?:[A-ZĂÂÎȘȚ][\wăâîșț]*)+\+?)"
+                         r"(?P<more>(?:[ ](?!(?:SRL|SA|GmbH|AS|AG)\b)[A-ZĂÂÎȘȚ][\w\-]*){0,2})")
+
+
+def _camel_case_names(text: str) -> list[ProposedEntity]:
+    """A word with capitals inside (NetZeroCities, DateOraș, EcoUrban Banat) is a made name:
+    a platform, network, cluster or brand, with up to two capitalised words after it."""
+    found = []
+    for m in _CAMEL_CASE.finditer(text):
+        if m["word"] in _TOOLS:
+            continue
+        more = m["more"].split()
+        while more and (fold(more[-1]) in _HEADS or more[-1].isupper()):
+            more.pop()
+        name = " ".join([m["word"], *more])
+        found.append(ProposedEntity(name, type_from_name(name), name, m.start(), m.start() + len(name),
+                                    rule="propose.camel_case"))
+    return found
 
 
 PROGRAMMES_PATH = Path(__file__).with_name("data") / "programmes.tsv"
@@ -830,6 +854,8 @@ def _company_names(text: str) -> list[ProposedEntity]:
         if not before:
             continue
         words = before.group(1).split()
+        ends = [k for k, w in enumerate(words) if w.endswith(".") and not re.fullmatch(r"(?:\w\.)+", w)]
+        words = words[ends[-1] + 1:] if ends else words  # not across the end of a sentence
         while words and not (words[0][:1].isupper() and all(w[:1].isupper() or w.isdigit() for w in words)):
             words.pop(0)
         if words:

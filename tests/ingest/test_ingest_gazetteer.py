@@ -365,3 +365,14 @@ def test_funding_programmes_by_name_in_any_case_and_language() -> None:
 def test_a_programme_the_graph_knows_is_not_proposed() -> None:
     known = Gazetteer([GazetteerEntry("ex:he", "Programme", ["Orizont Europa", "Horizon Europe"])])
     assert [p for p in known.propose_entities("Finanțare din Horizon Europe.") if p.type == "Programme"] == []
+
+
+def test_mixed_case_made_names_but_not_common_tools() -> None:
+    assert [(p.name, p.rule) for p in propose_entities(
+        "Datele sunt pe DateVerde, rețeaua GreenLoop Nord le folosește; anunț pe LinkedIn "
+        "și #CityLab.")] == [("DateVerde", "propose.camel_case"), ("GreenLoop Nord", "propose.camel_case")]
+
+
+def test_a_company_name_does_not_take_the_full_stop_after_it() -> None:
+    assert [p.text for p in propose_entities("Contract cu Termo Vest SRL. Apoi firma Alfa S.A. a semnat.")] == [
+        "Termo Vest SRL", "Alfa S.A."]
