@@ -227,6 +227,13 @@ def test_events_with_dates() -> None:
     assert ("Primul atelier", "startDate", "2023-03-03") in triples(extraction)
 
 
+def test_a_proposed_entity_keeps_every_way_the_document_writes_it() -> None:
+    """The Mission written in full and as "Misiunea" is one proposal with both as aliases."""
+    extraction = run("Orașul Brăila a intrat în Misiunea UE pentru orașe neutre climatic.",
+                     "Misiunea îi oferă sprijin tehnic.", gazetteer=Gazetteer([]))
+    [mission] = [p for p in extraction.proposals if p.type == "Mission"]
+    assert {mission.text, *mission.aliases} >= {"Misiunea UE pentru orașe neutre climatic", "Misiunea"}
+
 def test_every_fact_is_well_formed(press: Extraction) -> None:
     for fact in press.facts:
         assert 0 <= fact.start < fact.end
@@ -489,11 +496,3 @@ def test_bug_event_title_keeps_the_quote_it_closes() -> None:
     extraction = run("Upcoming events", *gap, "Forumul „Orașe care respiră”", *gap, "3 iunie 2024")
     assert triples(extraction, "startDate") == {("Forumul „Orașe care respiră”", "startDate",
                                                  "2024-06-03")}
-
-
-def test_a_proposed_entity_keeps_every_way_the_document_writes_it() -> None:
-    """The Mission written in full and as "Misiunea" is one proposal with both as aliases."""
-    extraction = run("Orașul Brăila a intrat în Misiunea UE pentru orașe neutre climatic.",
-                     "Misiunea îi oferă sprijin tehnic.", gazetteer=Gazetteer([]))
-    [mission] = [p for p in extraction.proposals if p.type == "Mission"]
-    assert {mission.text, *mission.aliases} >= {"Misiunea UE pentru orașe neutre climatic", "Misiunea"}
