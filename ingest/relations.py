@@ -20,6 +20,7 @@ from pathlib import Path
 from ingest.amounts import AmountMention, find_amounts
 from ingest.dates import DateMention, DateRange, find_dates
 from ingest.gazetteer import EntityMention, Gazetteer, ProposedEntity, type_from_name
+from ingest.mission import MISSION_NAME
 from ingest.normalise import NormalisedText, fold
 from ingest.relation_model import (MODEL_FILE, NONE, VALUE_MODEL_FILE, RelationModel, Span,
                                    candidate_pairs, value_pairs)
@@ -27,7 +28,6 @@ from ingest.relation_model import (MODEL_FILE, NONE, VALUE_MODEL_FILE, RelationM
 Node = EntityMention | ProposedEntity
 Value = Node | AmountMention | DateMention | str
 
-MISSION_NAME = "Misiunea UE pentru 100 de orașe inteligente și neutre climatic"
 
 ORG_TYPES = {"University", "ResearchInstitute", "Company", "PublicAuthority", "Ministry",
              "CityHall", "Agency", "NGO", "Association", "Cluster", "ProfessionalBody",
@@ -1574,14 +1574,17 @@ def _dedupe(facts: list[Fact]) -> list[Fact]:
 
 
 def _proposals_of(nodes: list[Node], facts: list[Fact]) -> list[ProposedEntity]:
-    """Proposed entities, one per identity: those among the nodes and those facts made."""
+    """Proposed entities, one per identity: those among the nodes and those facts made, each
+    with every way the document writes it as an alias ("Misiunii UE pentru orașe neutre
+    climatic" and "Misiunea" are one Mission)."""
     found: dict[tuple, ProposedEntity] = {}
-    for fact in facts:
-        for value in (fact.subject, fact.object, fact.participant):
-            if isinstance(value, ProposedEntity):
-                found.setdefault(node_key(value), value)
-    for node in nodes:
-        if isinstance(node, ProposedEntity):
-            found.setdefault(node_key(node), node)
-    return list(found.values())
+    surfaces: dict[tuple, dict[str, None]] = {}
+    values = [v for fact in facts for v in (fact.subject, fact.object, fact.participant)]
+    for value in [*values, *nodes]:
+        if isinstance(value, ProposedEntity):
+            key = node_key(value)
+            found.setdefault(key, value)
+            surfaces.setdefault(key, {}).update(dict.fromkeys((value.text, *value.aliases)))
+    return [replace(p, aliases=tuple(a for a in surfaces[k] if a and a not in (p.name, p.text)))
+            for k, p in found.items()]
 
