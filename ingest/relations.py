@@ -254,7 +254,7 @@ def _model_facts(doc: _Doc, sentences: list[tuple[int, int]], model: RelationMod
             if isinstance(f.object, (EntityMention, ProposedEntity))}
     spans = model_spans(doc.nodes)
     main = next((sp for sp, n in zip(spans, doc.nodes) if n is doc.main), None)
-    facts = []
+    found: list[tuple[float, str, Node, Node]] = []
     for i, j, features in candidate_pairs(doc.s, sentences, spans, main):
         a, b = doc.nodes[i], doc.nodes[j]
         if frozenset((node_key(a), node_key(b))) in done or node_key(a) == node_key(b):
@@ -262,12 +262,25 @@ def _model_facts(doc: _Doc, sentences: list[tuple[int, int]], model: RelationMod
         label, probability = model.classify(features)
         if label == NONE or probability < model.threshold:
             continue
-        predicate, direction = label[:-1], label[-1]
-        subject, obj = (a, b) if direction == ">" else (b, a)
-        fact = _gold_fact(doc, predicate, subject, obj, probability, (a.start, a.end), (b.start, b.end))
+        subject, obj = (a, b) if label[-1] == ">" else (b, a)
+        found.append((probability, label[:-1], subject, obj))
+    facts, taken = [], set()
+    for probability, predicate, subject, obj in sorted(found, key=lambda x: -x[0]):
+        # one coordinator and lead partner a project, one city and country an organisation:
+        # the most likely pair wins and the others of the same sentence are not read as more
+        if predicate in _ONE_PER_SUBJECT:
+            slot = (predicate, node_key(obj if predicate == "leadPartnerOf" else subject),
+                    obj.type if predicate == "locatedIn" else "")
+            if slot in taken:
+                continue
+            taken.add(slot)
+        fact = _gold_fact(doc, predicate, subject, obj, probability, (subject.start, subject.end), (obj.start, obj.end))
         if fact is not None:
             facts.append(fact)
     return facts
+
+
+_ONE_PER_SUBJECT = {"coordinatedBy", "leadPartnerOf", "locatedIn"}
 
 
 def _gold_fact(doc: _Doc, predicate: str, subject: Node, obj: Node, confidence: float,
