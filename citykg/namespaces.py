@@ -80,6 +80,18 @@ class CKG(DefinedNamespace):
     governs: URIRef
     subOrganisationOf: URIRef
     basedOn: URIRef
+    designatedBy: URIRef
+    nationalContactPoint: URIRef
+    presentedAt: URIRef
+    drafts: URIRef
+    commitsTo: URIRef
+    endorsedBy: URIRef
+    advises: URIRef
+    cooperatesWith: URIRef
+    supports: URIRef
+    contributesTo: URIRef
+    cofunds: URIRef
+    alignedWith: URIRef
     relatedTo: URIRef
     homepage: URIRef
     hasParticipation: URIRef

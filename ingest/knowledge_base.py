@@ -245,6 +245,31 @@ class _Loader:
             for kind in (OWL.ObjectProperty, OWL.DatatypeProperty)
         )
 
+    def class_set(self, node: Any) -> set[URIRef]:
+        """The classes of an rdfs:domain or rdfs:range: one class, or an owl:unionOf list."""
+        if node is None:
+            return set()
+        union = self.ontology.value(node, OWL.unionOf)
+        return set(self.ontology.items(union)) if union is not None else {node}
+
+    def specific_properties(self, subject: URIRef, obj: URIRef) -> list[str]:
+        """The relations of the ontology that a fact between these two entities could state
+        instead of ``relatedTo``: their domain and range admit the entities' classes. Shortcuts
+        the build derives (sub-properties of ``hasParticipant``) and properties without a range
+        do not count."""
+        subject_classes = set(self.superclasses(self.kb.entity_types[subject]))
+        object_classes = set(self.superclasses(self.kb.entity_types[obj]))
+        derived = set(self.ontology.transitive_subjects(RDFS.subPropertyOf, CKG.hasParticipant))
+        found = []
+        for prop in self.ontology.subjects(RDF.type, OWL.ObjectProperty):
+            if not str(prop).startswith(str(CKG._NS)) or prop == CKG.relatedTo or prop in derived:
+                continue
+            domain = self.class_set(self.ontology.value(prop, RDFS.domain))
+            rng = self.class_set(self.ontology.value(prop, RDFS.range))
+            if rng and rng & object_classes and (not domain or domain & subject_classes):
+                found.append(str(prop).removeprefix(str(CKG._NS)))
+        return sorted(found)
+
     def ref(self, where: str, entity_id: Any, allowed: set[str] | None = None) -> URIRef | None:
         entity_id = str(entity_id)
         if entity_id not in self.entities:
@@ -355,6 +380,15 @@ class _Loader:
             return
         if forms[0] == "object":
             obj = self.ref(where, f["object"])
+            if obj is not None and prop == "relatedTo":
+                fitting = self.specific_properties(subject, obj)
+                if fitting:
+                    self.problem(
+                        where,
+                        f"relatedTo where a specific property admits both entities: say which of "
+                        f"{', '.join(fitting)} the document states (knowledge/README.md, Properties)",
+                    )
+                    return
             if obj is not None:
                 self.state((subject, CKG[prop], obj), citations)
         elif forms[0] == "amount":

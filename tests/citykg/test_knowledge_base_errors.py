@@ -134,3 +134,14 @@ def test_all_problems_reported_at_once(tiny_kb):
 
 def test_real_knowledge_base_dir_exists():
     assert (KNOWLEDGE_DIR / "documents.yaml").is_file()
+
+
+def test_related_to_is_refused_where_a_specific_property_fits(tiny_kb):
+    """An organisation tied to a project can be a member of it or contribute to it: saying only
+    ``relatedTo`` hides which, so the build names the properties to choose from."""
+    kb, sources = tiny_kb
+    edit(kb / "facts" / "a.yaml", lambda d: d.append(
+        {"subject": "org/ux", "property": "relatedTo", "object": "project/greentest", "source": "a:3-4"}))
+    message = problems(kb, sources)
+    assert "facts/a.yaml entry 4" in message and "relatedTo where a specific property" in message
+    assert "contributesTo" in message and "memberOf" in message
