@@ -58,6 +58,7 @@ class CKG(DefinedNamespace):
     Document: URIRef
     Evidence: URIRef
     Mention: URIRef
+    Period: URIRef
     # relations
     fundedBy: URIRef
     fundedUnderCall: URIRef
@@ -122,10 +123,18 @@ class CKG(DefinedNamespace):
     openingDate: URIRef
     deadline: URIRef
     foundingDate: URIRef
+    startPeriod: URIRef
+    endPeriod: URIRef
+    signedPeriod: URIRef
+    openingPeriod: URIRef
+    deadlinePeriod: URIRef
+    foundingPeriod: URIRef
+    periodStart: URIRef
+    periodEnd: URIRef
+    precision: URIRef
     grantAgreement: URIRef
     acronym: URIRef
     isoCode: URIRef
-    dateText: URIRef
     sourceText: URIRef
     approximate: URIRef
     fileName: URIRef

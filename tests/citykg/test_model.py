@@ -4,8 +4,12 @@ programmes an analyst can compute with."""
 from __future__ import annotations
 
 import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 
-from citykg.namespaces import BASE, sparql_prologue
+from citykg.materialise import materialise
+from citykg.namespaces import BASE, CKG, sparql_prologue
+from citykg.queries import run_named_query
 
 
 def pairs(store, pattern: str, columns: tuple[str, ...] = ("s", "o")) -> set[tuple[str, ...]]:
@@ -42,3 +46,49 @@ def test_related_to_is_left_only_where_the_document_says_no_more(built_store):
     """The release names the pilot call after NetZeroCities and thanks the project's grant, but
     never says how the two are tied; the loader refuses every other pair of classes."""
     assert pairs(built_store, "?s ckg:relatedTo ?o") == {("call/nzc-pilot-cities", "project/netzerocities-h2020")}
+
+
+def test_every_declared_property_is_used(built_store, capsys):
+    """The declared properties with their triple counts (printed with ``-s``): a property with
+    none, like ``hasParticipant`` before the build materialised it, answers every query with
+    nothing, silently."""
+    rows = [
+        (row["property"].value.split("#")[1], int(row["stated"].value), int(row["inferred"].value))
+        for row in run_named_query(built_store, "property_usage")
+    ]
+    with capsys.disabled():
+        print("\nproperty                 stated inferred")
+        for name, stated, inferred in rows:
+            print(f"{name:24} {stated:6} {inferred:8}")
+    unused = [name for name, stated, inferred in rows if stated + inferred == 0]
+    assert len(rows) > 80 and not unused, f"declared but never used: {unused}"
+
+
+@pytest.mark.parametrize("pattern,expected", [
+    ("?s ckg:hasParticipant ?o . FILTER(?s = kg:project\\/netzerocities-pnrr)", ("project/netzerocities-pnrr", "org/utcn")),
+    ("?s ckg:memberOf ?o", ("org/utcn", "project/netzerocities-pnrr")),  # a participation
+    ("?s ckg:memberOf ?o", ("org/utcn", "initiative/eut-plus")),  # stated as membership
+    ("?s ckg:cooperatesWith ?o", ("city/cluj-napoca", "org/utcn")),  # stated the other way
+])
+def test_inverses_and_shortcuts_answer_the_obvious_query(built_store, pattern, expected):
+    assert expected in pairs(built_store, pattern)
+
+
+def test_materialised_triples_are_in_their_own_graph(built_store):
+    """A derived triple is never in a document's graph, where it would pass for a stated fact."""
+    stated = pairs(built_store, "GRAPH ?g { ?s ckg:hasParticipant ?o } FILTER(?g != <https://w3id.org/citykg/graph/inferred>)")
+    inferred = pairs(built_store, "GRAPH <https://w3id.org/citykg/graph/inferred> { ?s ckg:hasParticipant ?o }")
+    assert not stated and len(inferred) >= 30
+
+
+def test_a_city_halls_city_and_country_follow_from_what_it_governs():
+    """A city hall stated only to govern a district gets the district's city and country."""
+    hall, district, city, country = (URIRef(BASE + x) for x in ("org/h", "district/d", "city/c", "country/ro"))
+    g = Graph()
+    g.add((hall, CKG.governs, district))
+    g.add((district, RDF.type, CKG.CityDistrict))
+    g.add((district, CKG.city, city))
+    g.add((city, CKG.country, country))
+    inferred = materialise([g])
+    assert (hall, CKG.city, city) in inferred and (hall, CKG.country, country) in inferred
+    assert (district, CKG.country, country) in inferred
