@@ -92,3 +92,23 @@ def test_a_city_halls_city_and_country_follow_from_what_it_governs():
     inferred = materialise([g])
     assert (hall, CKG.city, city) in inferred and (hall, CKG.country, country) in inferred
     assert (district, CKG.country, country) in inferred
+
+
+def test_a_duration_is_one_subtraction(built_store):
+    """CO4CITIES ran 1 June 2021 - 19 September 2022 (003:101-102): 475 days, without casts."""
+    rows = built_store.select(sparql_prologue() + """
+        SELECT ?days WHERE {
+          kg:project\\/co4cities ckg:startPeriod/ckg:periodStart ?start ; ckg:endPeriod/ckg:periodEnd ?end .
+          BIND(?end - ?start AS ?days)
+        }""")
+    assert [r["days"].value for r in rows] == ["P475D"]
+
+
+def test_dates_of_mixed_precision_keep_the_value_as_written_and_compare(built_store):
+    """The second DUT call opens "toamna 2023" (004:403), stated as the year 2023: its period is
+    the whole year, so it sorts after a call that opens in January 2023 only by its end."""
+    rows = pairs(built_store, """
+        ?call ckg:openingDate ?written ; ckg:openingPeriod ?p .
+        ?p ckg:periodStart ?first ; ckg:periodEnd ?last ; ckg:precision ?precision .
+        FILTER(?call = kg:call\\/dut-call-2023)""", ("written", "first", "last", "precision"))
+    assert rows == {("2023", "2023-01-01", "2023-12-31", "year")}
