@@ -42,6 +42,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+import yaml
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
@@ -488,13 +489,34 @@ def programme_local(code: str) -> str:
     return f"programme/cordis-{slug(code)}"
 
 
+PROGRAMME_NAMES_FILE = Path(__file__).with_name("cordis_programmes.yaml")
+
+
+@lru_cache(maxsize=1)
+def programme_names() -> dict[str, dict[str, dict[str, str]]]:
+    """English and Romanian names of CORDIS programme parts and funding schemes, by code."""
+    return yaml.safe_load(PROGRAMME_NAMES_FILE.read_text(encoding="utf-8"))
+
+
+def name_triples(node: str, names: dict[str, str]) -> list[Triple]:
+    return [(node, T_PREF, lit(names[lang], lang=lang)) for lang in ("en", "ro") if names.get(lang)]
+
+
+def programme_title_triples(code: str, title: str | None) -> list[Triple]:
+    """The English title a legalBasis row gives a part, unless the table names the part already
+    (one English name per programme, whichever file is read first)."""
+    if not title or code in programme_names()["programmes"]:
+        return []
+    return [(kg(programme_local(code)), T_PREF, lit(title, lang="en"))]
+
+
 def programme_triples(code: str, title: str | None, parent: str | None) -> list[Triple]:
     """A programme part (legal basis) of CORDIS; ``parent`` a code or a knowledge-base id."""
     node = kg(programme_local(code))
     triples = [(node, T_TYPE, t) for t in types_of("Programme")]
     triples.append((node, T_NOTATION, lit(code)))
-    if title:
-        triples.append((node, T_PREF, lit(title, lang="en")))
+    triples += name_triples(node, programme_names()["programmes"].get(code, {}))
+    triples += programme_title_triples(code, title)
     if parent:
         target = kg(parent) if parent.startswith("programme/") else kg(programme_local(parent))
         triples.append((node, ckg("partOfProgramme"), target))
@@ -505,7 +527,8 @@ def scheme_triples(scheme: str, framework: str | None) -> tuple[str, list[Triple
     """A funding scheme (``RIA``, ``CSA``, ``HORIZON-ERC`` ...) is a Programme of its framework."""
     node = kg(f"programme/cordis-scheme-{slug(scheme)}")
     triples = [(node, T_TYPE, t) for t in types_of("Programme")]
-    triples += [(node, T_NOTATION, lit(scheme)), (node, T_PREF, lit(f"{scheme} (funding scheme)", lang="en"))]
+    names = programme_names()["schemes"].get(scheme) or {"en": f"{scheme} (funding scheme)"}
+    triples += [(node, T_NOTATION, lit(scheme)), *name_triples(node, names)]
     if framework in FRAMEWORKS:
         triples.append((node, ckg("partOfProgramme"), kg(FRAMEWORKS[framework])))
     return node, triples
@@ -821,7 +844,9 @@ def import_cordis(
                             triples = [(node, ckg("fundedUnderCall"), kg(call_local(code)))]
                         else:
                             for this, parent in programme_chain(code):
-                                once(kg(programme_local(this)), programme_triples(this, title if this == code else None, parent))
+                                once(kg(programme_local(this)), programme_triples(this, None, parent))
+                            # a part first met as another's parent, or in project.csv, gets its title here
+                            once(f"title:{code}", programme_title_triples(code, title))
                             triples = [(node, ckg("fundedBy"), kg(programme_local(code)))]
                         if pid not in projects:
                             counts["projects"] += 1

@@ -112,3 +112,17 @@ def test_dates_of_mixed_precision_keep_the_value_as_written_and_compare(built_st
         ?p ckg:periodStart ?first ; ckg:periodEnd ?last ; ckg:precision ?precision .
         FILTER(?call = kg:call\\/dut-call-2023)""", ("written", "first", "last", "precision"))
     assert rows == {("2023", "2023-01-01", "2023-12-31", "year")}
+
+
+def test_one_programme_per_programme_named_in_romanian_and_english(built_store):
+    rows = pairs(built_store, """
+        ?p a ckg:Programme .
+        OPTIONAL { ?p skos:prefLabel ?ro FILTER(LANG(?ro) = "ro") }
+        OPTIONAL { ?p skos:prefLabel ?en FILTER(LANG(?en) = "en") }""", ("p", "ro", "en"))
+    assert len(rows) >= 10 and all(ro and en for _, ro, en in rows), rows
+    by_name: dict[str, set[str]] = {}
+    for programme, ro, en in rows:
+        for name in (ro, en):
+            by_name.setdefault(name.casefold(), set()).add(programme)
+    assert not {n: p for n, p in by_name.items() if len(p) > 1}
+    assert ("programme/horizon-2020", "Orizont 2020", "Horizon 2020") in rows

@@ -24,7 +24,8 @@ from ingest.cordis import (
 CORDIS = PROJECT_ROOT.parent / "shared" / "data" / "cordis"
 KG = "https://w3id.org/citykg/"
 PREFIX = ("PREFIX ckg: <https://w3id.org/citykg/ontology#> PREFIX schema: <https://schema.org/>\n"
-          "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n")
+          "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+          "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX kg: <https://w3id.org/citykg/>\n")
 
 ORG_HEADER = ('"projectID","projectAcronym","organisationID","vatNumber","name","shortName","SME","activityType",'
               '"street","postCode","city","country","nutsCode","geolocation","organizationURL","contactForm",'
@@ -294,3 +295,26 @@ def test_cordis_odd_bytes_do_not_stop_the_import(tmp_path):
     report = import_cordis(folder, tmp_path / "imports")
     assert report.rows["topics.csv"] == 3 and report.bad == []
     load(report.output)  # the N-Quads stay valid
+
+
+def test_cordis_programmes_have_names_not_only_codes(cordis_sample_import):
+    """Before, programme/cordis-horizon-3-2 and the pillars above every part were bare codes:
+    every programme part now has a name, and those of the table an English and a Romanian one."""
+    _, store = cordis_sample_import
+    unnamed = store.query(PREFIX + """
+        SELECT ?p WHERE { ?p a ckg:Programme FILTER NOT EXISTS { ?p skos:prefLabel ?l } }""",
+        use_default_graph_as_union=True)
+    assert not [row["p"].value for row in unnamed]
+    for code in ("HORIZON.3.2", "HORIZON.2", "H2020-EU.3."):
+        for lang in ("en", "ro"):
+            assert ask(store, f'?p skos:notation "{code}" ; skos:prefLabel ?l FILTER(LANG(?l) = "{lang}")'), (code, lang)
+    assert ask(store, '?p skos:notation "HORIZON.2.5" ; skos:prefLabel "Climate, Energy and Mobility"@en')
+
+
+def test_cordis_frameworks_are_the_knowledge_base_programmes(cordis_sample_import):
+    """H2020 and HORIZON codes hang under programme/horizon-2020 / horizon-europe, the
+    knowledge base's Orizont 2020 / Orizont Europa: one programme, whichever source names it."""
+    _, store = cordis_sample_import
+    assert ask(store, '?p skos:notation "H2020-EU.3." ; ckg:partOfProgramme kg:programme\\/horizon-2020')
+    assert ask(store, '?p skos:notation "HORIZON.2" ; ckg:partOfProgramme kg:programme\\/horizon-europe')
+    assert not ask(store, '?p a ckg:Programme ; skos:notation ?code FILTER(?code IN ("H2020", "HORIZON"))')
