@@ -18,6 +18,7 @@ BASE = "https://w3id.org/citykg/"
 EURIO = Namespace("http://data.europa.eu/s66#")
 SCHEMA = Namespace("https://schema.org/")
 ROLE = Namespace(BASE + "role/")
+COUNTED = Namespace(BASE + "counted/")
 WIKIDATA = Namespace("http://www.wikidata.org/entity/")
 ROR = Namespace("https://ror.org/")
 
@@ -59,6 +60,7 @@ class CKG(DefinedNamespace):
     Evidence: URIRef
     Mention: URIRef
     Period: URIRef
+    Count: URIRef
     # relations
     fundedBy: URIRef
     fundedUnderCall: URIRef
@@ -132,6 +134,10 @@ class CKG(DefinedNamespace):
     periodStart: URIRef
     periodEnd: URIRef
     precision: URIRef
+    count: URIRef
+    countValue: URIRef
+    counted: URIRef
+    countArea: URIRef
     grantAgreement: URIRef
     acronym: URIRef
     isoCode: URIRef
@@ -162,6 +168,7 @@ def role_iri(role: str) -> URIRef:
 PREFIXES: dict[str, str] = {
     "ckg": str(CKG._NS),
     "role": str(ROLE),
+    "counted": str(COUNTED),
     "kg": BASE,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -209,6 +216,10 @@ def participation_iri(project: str, participant: str, role: str) -> URIRef:
 
 def amount_iri(value: Decimal, currency: str, text: str | None) -> URIRef:
     return URIRef(f"{BASE}amount/{_digest(value.normalize(), currency, text)}")
+
+
+def count_iri(subject: object, counted: str, area: object, value: int, text: str | None) -> URIRef:
+    return URIRef(f"{BASE}count/{_digest(subject, counted, area, value, text)}")
 
 
 def evidence_iri(

@@ -22,10 +22,12 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 from citykg.errors import KnowledgeBaseError
 from citykg.namespaces import (
     CKG,
+    COUNTED,
     ROR,
     SCHEMA,
     WIKIDATA,
     amount_iri,
+    count_iri,
     entity_iri,
     evidence_iri,
     graph_iri,
@@ -374,9 +376,18 @@ class _Loader:
         subject = self.ref(where, f.get("subject"))
         if subject is None:
             return
-        forms = [k for k in ("object", "value", "amount") if k in f]
+        forms = [k for k in ("object", "value", "amount", "count") if k in f]
         if len(forms) != 1:
-            self.problem(where, "needs exactly one of 'object', 'value', 'amount'")
+            self.problem(where, "needs exactly one of 'object', 'value', 'amount', 'count'")
+            return
+        if forms[0] == "count":
+            if prop != "count":
+                self.problem(where, f"{prop!r} does not take a count; a count's property is 'count'")
+                return
+            made = self.count(where, subject, f["count"], citations)
+            if made:
+                node, triples = made
+                self.state((subject, CKG.count, node), citations, f["count"].get("text"), triples)
             return
         if forms[0] == "object":
             obj = self.ref(where, f["object"])
@@ -450,6 +461,38 @@ class _Loader:
             triples.append((node, CKG.sourceText, Literal(str(a["text"]))))
         if "approximate" in a:
             triples.append((node, CKG.approximate, Literal(bool(a["approximate"]))))
+        return node, triples
+
+    def count(
+        self, where: str, subject: URIRef, c: Any, citations: list[Citation]
+    ) -> tuple[URIRef, list[tuple]] | None:
+        """A number the document states: value, what it counts, optionally the country it is
+        limited to, and the words it was written as."""
+        if not isinstance(c, dict):
+            self.problem(where, "count must be a mapping with value and counts")
+            return None
+        value, counted = c.get("value"), str(c.get("counts"))
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            self.problem(where, f"count value {value!r} is not a whole number")
+            return None
+        if (COUNTED[counted], RDF.type, SKOS.Concept) not in self.ontology:
+            known = sorted(str(c).removeprefix(str(COUNTED)) for c in self.ontology.subjects(SKOS.inScheme, URIRef(str(COUNTED))))
+            self.problem(where, f"count counts {counted!r}; one of {known}")
+            return None
+        area = self.ref(where, c["area"], {"country"}) if c.get("area") else None
+        if c.get("area") and area is None:
+            return None
+        self.check_text(where, c.get("text"), citations)
+        node = count_iri(subject, counted, area, value, c.get("text"))
+        triples = [
+            (node, RDF.type, CKG.Count),
+            (node, CKG.countValue, Literal(value, datatype=XSD.nonNegativeInteger)),
+            (node, CKG.counted, COUNTED[counted]),
+        ]
+        if area is not None:
+            triples.append((node, CKG.countArea, area))
+        if c.get("text"):
+            triples.append((node, CKG.sourceText, Literal(str(c["text"]))))
         return node, triples
 
     def participation(self, where: str, p: Any, citations: list[Citation]) -> None:

@@ -126,3 +126,24 @@ def test_one_programme_per_programme_named_in_romanian_and_english(built_store):
             by_name.setdefault(name.casefold(), set()).add(programme)
     assert not {n: p for n, p in by_name.items() if len(p) > 1}
     assert ("programme/horizon-2020", "Orizont 2020", "Horizon 2020") in rows
+
+
+def test_stated_counts_are_data_and_differ_from_counting_entities(built_store):
+    """Document 002 says 13 Romanian cities applied and 3 were selected (002:8-16); the graph
+    names 10 Romanian candidates and 3 selected, so counting candidates gives 10, not 13."""
+    counts = {
+        (row["counted"].value, row["area"].value.removeprefix(BASE) if row["area"] else None): int(row["value"].value)
+        for row in run_named_query(built_store, "stated_counts", {})
+        if row["subject"].value == BASE + "initiative/cities-mission"
+    }
+    assert counts[("applications", "country/ro")] == 13
+    assert counts[("applications", None)] == 377
+    assert counts[("selected", "country/ro")] == 3
+    candidates = pairs(built_store, "?m ckg:candidateCity ?o . ?o ckg:country kg:country\\/ro", ("o",))
+    assert len(candidates) != counts[("applications", "country/ro")]
+
+
+def test_every_stated_count_cites_its_lines(built_store):
+    uncited = pairs(built_store, """?s ckg:count ?o FILTER NOT EXISTS {
+        ?e rdf:subject ?s ; rdf:predicate ckg:count ; rdf:object ?o ; ckg:lineStart ?l }""")
+    assert not uncited and len(pairs(built_store, "?s ckg:count ?o")) >= 10
