@@ -185,9 +185,17 @@ PREFIXES: dict[str, str] = {
 }
 
 
+#: One prefix per kind of entity, for queries typed by hand (``kgorg:utcn``); not ``org:``, which
+#: is W3C ORG's. Only in the prologue: results keep showing ``org/utcn``.
+ENTITY_PREFIXES: dict[str, str] = {
+    f"kg{kind}": f"{BASE}{kind}/"
+    for kind in ("org", "city", "district", "country", "project", "programme", "call", "event", "initiative")
+}
+
+
 def sparql_prologue() -> str:
     """PREFIX lines for queries typed by hand (CLI, query page)."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in {**PREFIXES, **ENTITY_PREFIXES}.items())
 
 
 def _digest(*parts: object) -> str:
