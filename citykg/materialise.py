@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import RDF, XSD
 
-from citykg.namespaces import BASE, CKG, graph_iri
+from citykg.namespaces import CKG, graph_iri, period_iri
 from citykg.periods import period_of
 from citykg.queries import QUERIES_DIR
 
@@ -38,11 +38,6 @@ def rules(directory: Path = RULES_DIR) -> dict[str, str]:
     return {path.stem: path.read_text(encoding="utf-8") for path in sorted(directory.glob("*.rq"))}
 
 
-def period_iri(value: Literal) -> URIRef:
-    """One node per date value as written: ``2021`` and ``2021-01`` are different periods."""
-    return URIRef(f"{BASE}period/{value}")
-
-
 def date_periods(stated: Graph) -> Graph:
     """Each date value's period: ``?x ckg:startPeriod [ ckg:periodStart ?d ; ckg:periodEnd ?e ;
     ckg:precision "year" ]`` beside ``?x ckg:startDate "2021"^^xsd:gYear``."""
@@ -54,7 +49,7 @@ def date_periods(stated: Graph) -> Graph:
             period = period_of(str(value), str(value.datatype).removeprefix(str(XSD)))
             if period is None:
                 continue
-            node = period_iri(value)
+            node = period_iri(str(value))
             g.add((subject, link, node))
             g.add((node, RDF.type, CKG.Period))
             g.add((node, CKG.periodStart, Literal(period.start.isoformat(), datatype=XSD.date)))

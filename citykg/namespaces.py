@@ -230,6 +230,11 @@ def count_iri(subject: object, counted: str, area: object, value: int, text: str
     return URIRef(f"{BASE}count/{_digest(subject, counted, area, value, text)}")
 
 
+def period_iri(lexical: str) -> URIRef:
+    """One ``ckg:Period`` per date value as written: ``2021`` and ``2021-01`` are different."""
+    return URIRef(f"{BASE}period/{lexical}")
+
+
 def evidence_iri(
     s: object, p: object, o: object, document_key: str, first: int, last: int, method: str
 ) -> URIRef:

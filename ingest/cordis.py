@@ -34,7 +34,7 @@ import io
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -48,6 +48,7 @@ from rdflib.namespace import RDFS
 
 from citykg.config import PROJECT_ROOT
 from citykg.errors import CityKGError
+from citykg.periods import period_of
 from citykg.namespaces import (
     BASE,
     CKG,
@@ -57,6 +58,7 @@ from citykg.namespaces import (
     evidence_iri,
     graph_iri,
     participation_iri,
+    period_iri,
     slug,
     statement_key,
 )
@@ -673,6 +675,36 @@ def participation_triples(project: str, participant: str, cordis_role: str, cont
     return node, triples
 
 
+DATE_TERM = re.compile(r'^"(?P<lexical>[^"]*)"\^\^<http://www\.w3\.org/2001/XMLSchema#(?P<datatype>\w+)>$')
+
+
+def derived_triples(stated: Iterable[Triple], periods_seen: set[str]) -> list[Triple]:
+    """What the build would derive from a record's triples (``citykg.materialise``), written at
+    import time into ``graph/inferred`` because an import is too large to derive at every build:
+    a participation's ``hasParticipant`` and ``memberOf`` shortcuts and each date's period."""
+    stated = list(stated)
+    projects = {s: o for s, p, o in stated if p == ckg("inProject")}
+    derived: list[Triple] = []
+    for s, p, o in stated:
+        if p == ckg("participant") and s in projects:
+            derived += [(projects[s], ckg("hasParticipant"), o), (o, ckg("memberOf"), projects[s])]
+        elif p in DATE_LINKS and (match := DATE_TERM.match(o)):
+            period = period_of(match["lexical"], match["datatype"])
+            if period is None:
+                continue
+            node = f"<{period_iri(match['lexical'])}>"
+            derived.append((s, DATE_LINKS[p], node))
+            if node not in periods_seen:
+                periods_seen.add(node)
+                derived += [
+                    (node, T_TYPE, ckg("Period")),
+                    (node, ckg("periodStart"), lit(period.start.isoformat(), datatype=XSD + "date")),
+                    (node, ckg("periodEnd"), lit(period.end.isoformat(), datatype=XSD + "date")),
+                    (node, ckg("precision"), lit(period.precision)),
+                ]
+    return derived
+
+
 def country_triples(iso: str) -> list[Triple]:
     node = kg(f"country/{iso.lower()}")
     return [(node, T_TYPE, t) for t in types_of("Country")] + [(node, ckg("isoCode"), lit(iso))]
@@ -704,6 +736,8 @@ CITED = frozenset(ckg(p) for p in (
     "grantAgreement", "startDate", "endDate", "signedDate", "budget", "funding", "fundedBy", "fundedUnderCall",
     "partOfProgramme", "participant", "country", "city", "homepage", "isoCode"))
 SHARED = (f"<{BASE}programme/", f"<{BASE}call/")
+DATE_LINKS = {ckg(p): ckg(link) for p, link in (
+    ("startDate", "startPeriod"), ("endDate", "endPeriod"), ("signedDate", "signedPeriod"))}
 Progress = Callable[[str, int, int], None]  # (description, bytes done, bytes in all)
 
 
@@ -778,7 +812,12 @@ def import_cordis(
     organisations: dict[str, str] = {}  # organisationID -> node term
     counts = {"projects": 0, "organisations": 0, "participations": 0, "calls": 0, "programmes": 0}
 
-    with QuadWriter(report.output, graph_iri("cordis")) as out, LinkWriter(imports / "links-cordis.nq") as links:
+    periods_seen: set[str] = set()
+    with (
+        QuadWriter(report.output, graph_iri("cordis")) as out,
+        QuadWriter(imports / "inferred-cordis.nq", graph_iri("inferred")) as inferred,
+        LinkWriter(imports / "links-cordis.nq") as links,
+    ):
 
         row: list[Triple] = []  # what the record being read states; written only if all of it is good
         fresh: set[str] = set()  # nodes first stated by that record
@@ -899,6 +938,7 @@ def import_cordis(
                 seen.update(fresh)
                 stated = dict.fromkeys(row)  # a chain of programmes can repeat within a record
                 out.add_all(stated)
+                inferred.add_all(derived_triples(stated, periods_seen))
                 for claim in (t for t in stated if t[1] in CITED):
                     out.add_all(evidence_triples(*claim, key, first, last, METHOD))
                 good += 1
@@ -907,6 +947,7 @@ def import_cordis(
             out.add_all(document_triples(key, path, sha256_of(path), last_line, f"CORDIS {layout} file {path.name}"))
         report.triples = out.count
         out.commit()
+        inferred.commit()
         links.commit()
         report.links = dict(links.methods)
     counts["calls"] = sum(1 for n in seen if n.startswith(SHARED[1]))

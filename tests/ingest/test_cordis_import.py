@@ -177,7 +177,8 @@ def test_cordis_reimport_is_idempotent(tmp_path):
     digest = hashlib.sha256(first.output.read_bytes()).hexdigest()
     second = import_cordis(folder, tmp_path / "imports")
     assert hashlib.sha256(second.output.read_bytes()).hexdigest() == digest
-    assert sorted(p.name for p in (tmp_path / "imports").iterdir()) == ["cordis-report.md", "cordis.nq", "links-cordis.nq"]
+    assert sorted(p.name for p in (tmp_path / "imports").iterdir()) == [
+        "cordis-report.md", "cordis.nq", "inferred-cordis.nq", "links-cordis.nq"]
 
 
 # bad input ------------------------------------------------------------------------------------
@@ -318,3 +319,16 @@ def test_cordis_frameworks_are_the_knowledge_base_programmes(cordis_sample_impor
     assert ask(store, '?p skos:notation "H2020-EU.3." ; ckg:partOfProgramme kg:programme\\/horizon-2020')
     assert ask(store, '?p skos:notation "HORIZON.2" ; ckg:partOfProgramme kg:programme\\/horizon-europe')
     assert not ask(store, '?p a ckg:Programme ; skos:notation ?code FILTER(?code IN ("H2020", "HORIZON"))')
+
+
+def test_cordis_shortcuts_and_periods_are_imported_into_the_inferred_graph(cordis_sample_import):
+    """``?project ckg:hasParticipant ?x`` answers for imported projects too, and their dates have
+    periods, in graph/inferred (an import is too large to derive at every build)."""
+    report, _ = cordis_sample_import
+    inferred = load(report.output.with_name("inferred-cordis.nq"))
+    graphs = {q.graph_name.value for q in inferred}
+    assert graphs == {"https://w3id.org/citykg/graph/inferred"}
+    assert ask(inferred, "?project ckg:hasParticipant ?org . ?org ckg:memberOf ?project")
+    assert ask(inferred, '?project ckg:startPeriod/ckg:periodStart ?day ; ckg:endPeriod/ckg:precision "day"')
+    stated = report.output.read_text(encoding="utf-8")
+    assert "hasParticipant" not in stated and "periodStart" not in stated
