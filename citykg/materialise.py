@@ -11,7 +11,6 @@ Evidence, and the facts it follows from do.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal
@@ -33,9 +32,9 @@ DATE_PERIODS = {
 }
 
 
-def rules(directory: Path = RULES_DIR) -> dict[str, str]:
-    """The CONSTRUCT queries, by file name."""
-    return {path.stem: path.read_text(encoding="utf-8") for path in sorted(directory.glob("*.rq"))}
+def rules() -> list[str]:
+    """The CONSTRUCT queries of ``queries/inferred/``."""
+    return [path.read_text(encoding="utf-8") for path in sorted(RULES_DIR.glob("*.rq"))]
 
 
 def date_periods(stated: Graph) -> Graph:
@@ -66,7 +65,7 @@ def materialise(graphs: Iterable[Graph]) -> Graph:
     store = ox.Store()
     store.load(stated.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     added: list[ox.Quad] = []
-    queries = rules().values()
+    queries = rules()
     while True:
         new = {
             ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())

@@ -48,7 +48,6 @@ from rdflib.namespace import RDFS
 
 from citykg.config import PROJECT_ROOT
 from citykg.errors import CityKGError
-from citykg.periods import period_of
 from citykg.namespaces import (
     BASE,
     CKG,
@@ -62,6 +61,7 @@ from citykg.namespaces import (
     slug,
     statement_key,
 )
+from citykg.periods import period_of
 
 if TYPE_CHECKING:
     from ingest.linking import Linker
@@ -512,13 +512,13 @@ def programme_title_triples(code: str, title: str | None) -> list[Triple]:
     return [(kg(programme_local(code)), T_PREF, lit(title, lang="en"))]
 
 
-def programme_triples(code: str, title: str | None, parent: str | None) -> list[Triple]:
-    """A programme part (legal basis) of CORDIS; ``parent`` a code or a knowledge-base id."""
+def programme_triples(code: str, parent: str | None) -> list[Triple]:
+    """A programme part (legal basis) of CORDIS with its names; ``parent`` a code or a
+    knowledge-base id. The title a legalBasis row gives comes separately (programme_title_triples)."""
     node = kg(programme_local(code))
     triples = [(node, T_TYPE, t) for t in types_of("Programme")]
     triples.append((node, T_NOTATION, lit(code)))
     triples += name_triples(node, programme_names()["programmes"].get(code, {}))
-    triples += programme_title_triples(code, title)
     if parent:
         target = kg(parent) if parent.startswith("programme/") else kg(programme_local(parent))
         triples.append((node, ckg("partOfProgramme"), target))
@@ -580,7 +580,7 @@ def project_triples(f: dict[str, str], project: str) -> list[Triple]:
         raise RowError(f"frameworkProgramme {f['frameworkProgramme']!r} is neither H2020 nor HORIZON")
     for code in _codes(f.get("legalBasis", "")):
         for this, parent in programme_chain(code):
-            triples += programme_triples(this, None, parent)
+            triples += programme_triples(this, parent)
         triples.append((project, ckg("fundedBy"), kg(programme_local(code))))
     for topic in _codes(f.get("topics", "")):
         triples += call_triples(topic, None, framework)
@@ -883,7 +883,7 @@ def import_cordis(
                             triples = [(node, ckg("fundedUnderCall"), kg(call_local(code)))]
                         else:
                             for this, parent in programme_chain(code):
-                                once(kg(programme_local(this)), programme_triples(this, None, parent))
+                                once(kg(programme_local(this)), programme_triples(this, parent))
                             # a part first met as another's parent, or in project.csv, gets its title here
                             once(f"title:{code}", programme_title_triples(code, title))
                             triples = [(node, ckg("fundedBy"), kg(programme_local(code)))]

@@ -476,7 +476,8 @@ class _Loader:
             self.problem(where, f"count value {value!r} is not a whole number")
             return None
         if (COUNTED[counted], RDF.type, SKOS.Concept) not in self.ontology:
-            known = sorted(str(c).removeprefix(str(COUNTED)) for c in self.ontology.subjects(SKOS.inScheme, URIRef(str(COUNTED))))
+            scheme = URIRef(str(COUNTED))
+            known = sorted(str(k).removeprefix(scheme) for k in self.ontology.subjects(SKOS.inScheme, scheme))
             self.problem(where, f"count counts {counted!r}; one of {known}")
             return None
         area = self.ref(where, c["area"], {"country"}) if c.get("area") else None
