@@ -26,6 +26,7 @@ from citykg.namespaces import BASE, graph_iri
 from citykg.queries import get_query, run_named_query
 from citykg.store import GraphStore, open_store
 from citykg.errors import ValidationError
+from citykg.materialise import INFERRED, materialise
 from citykg.validate import validate_graphs
 from ingest.decisions import load_rejections
 from ingest.document_graph import Layers, layers, proposed_graph_iri
@@ -242,6 +243,7 @@ def build(
     started = time.perf_counter()
     assembly = assemble(sources_dir or settings.sources, progress, knowledge_dir or settings.knowledge, settings.inbox)
     graphs = assembly.graphs
+    graphs[INFERRED] = materialise(g for iri, g in graphs.items() if iri not in (graph_iri("ontology"), graph_iri("shapes")))
     graphs[graph_iri("build")] = build_graph(graphs)
     store = open_store(settings)
     with tempfile.TemporaryDirectory(prefix="citykg-build-") as tmp:

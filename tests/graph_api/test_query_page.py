@@ -55,3 +55,11 @@ def test_plain_editor_when_yasgui_is_missing(client, monkeypatch):
     page = client.get("/").text
     assert "yasgui" not in page.lower().replace("citykg", "")
     assert 'id="plain-editor"' in page
+
+
+def test_the_model_page_is_linked_and_shows_the_patterns(client):
+    page = client.get("/")
+    assert 'href="/model"' in page.text
+    model = client.get("/model")
+    assert model.status_code == 200 and model.headers["content-type"].startswith("text/html")
+    assert "<h2>Prefixes</h2>" in model.text and "kgorg:" in model.text and "ckg:hasParticipant" in model.text
