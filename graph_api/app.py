@@ -35,6 +35,7 @@ from graph_api import partners
 from graph_api import entities
 from graph_api import map as network_map
 from graph_api.body_limit import BodyLimit
+from graph_api.request_limits import RequestLimits
 
 #: Each error class's HTTP status; an error takes the status of its nearest class listed here.
 ERROR_STATUS = {
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(network_map.router(store, settings))
     app.mount("/static", query_page.static_files(), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestLimits)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

@@ -35,7 +35,14 @@ from citykg.errors import (
     UnsupportedMediaTypeError,
 )
 from citykg.results import serialize_result
-from citykg.sparql_text import has_dataset_clause, query_form, reaches_out, with_using
+from citykg.sparql_text import (
+    MAX_NESTING,
+    has_dataset_clause,
+    nested_too_deep,
+    query_form,
+    reaches_out,
+    with_using,
+)
 from citykg.store import GraphStore
 from citykg.workers import QueryJob, QueryWorkers
 from graph_api.update_token import require_update_token
@@ -56,7 +63,8 @@ FORMATS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 ERROR_RESPONSES = {
-    400: {"description": "Malformed SPARQL, an empty query, two queries, a bad parameter"},
+    400: {"description": "Malformed SPARQL, an empty query, two queries, a bad parameter, "
+                         "brackets nested too deep"},
     403: {"description": "An update without the token; SERVICE or LOAD"},
     406: {"description": "None of the accepted media types fits the answer"},
     413: {"description": "The request body is larger than CITYKG_MAX_BODY_BYTES"},
@@ -65,6 +73,34 @@ ERROR_RESPONSES = {
     501: {"description": "An update on a store that is only ever rebuilt whole"},
     503: {"description": "Every query worker is busy"},
 }
+
+
+#: Longer texts are read in a thread, not on the event loop: reading is linear, but 1 MB of
+#: SPARQL still takes about a second, which every other request would wait for (issue 23).
+INLINE_CHARS = 10_000
+
+
+def _screen(text: str, fetching_advice: str) -> str | None:
+    """The form of a query or update (see ``query_form``), once it is known not to reach out to
+    other places nor to nest deeper than the parser can take."""
+    keyword = reaches_out(text)
+    if keyword:
+        raise ForbiddenError(
+            f"{keyword} is refused: this server does not fetch data from other places on a "
+            f"user's behalf; {fetching_advice}"
+        )
+    if nested_too_deep(text):
+        raise QueryError(
+            f"the text nests brackets ({{, ( or [) deeper than {MAX_NESTING} levels; "
+            "write it flatter (a group or an expression per level is rarely needed)"
+        )
+    return query_form(text)
+
+
+async def _screened(text: str, fetching_advice: str) -> str | None:
+    if len(text) <= INLINE_CHARS:
+        return _screen(text, fetching_advice)
+    return await run_in_threadpool(_screen, text, fetching_advice)
 
 
 def _one(params: MultiDict, name: str) -> str | None:
@@ -120,13 +156,7 @@ def router(store: GraphStore, settings: Settings, workers: QueryWorkers | None =
     async def run_query(request: Request, text: str, params: MultiDict) -> Response:
         if not text.strip():
             raise QueryError("the query is empty")
-        keyword = reaches_out(text)
-        if keyword:
-            raise ForbiddenError(
-                f"{keyword} is refused: this server does not fetch data from other places on a "
-                "user's behalf; query that service yourself"
-            )
-        form = query_form(text)
+        form = await _screened(text, "query that service yourself")
         if form == "UPDATE":
             raise QueryError(
                 "this is a SPARQL Update, not a query: POST it as update=... or with "
@@ -178,12 +208,7 @@ def router(store: GraphStore, settings: Settings, workers: QueryWorkers | None =
         require_update_token(request, settings, "SPARQL Update")
         if not text.strip():
             raise QueryError("the update is empty")
-        keyword = reaches_out(text)
-        if keyword:
-            raise ForbiddenError(
-                f"{keyword} is refused: this server does not fetch data from other places on a "
-                "user's behalf; load the data yourself and send it with INSERT DATA"
-            )
+        _screen(text, "load the data yourself and send it with INSERT DATA")
         using = _iris(params, "using-graph-uri")
         using_named = _iris(params, "using-named-graph-uri")
         if (using or using_named) and has_dataset_clause(text):

@@ -1,0 +1,54 @@
+"""Limits on the request line and headers, as ASGI middleware: the sizes a reverse proxy applies.
+
+Without them a 58 KB URL or a 17 MB ``Accept`` header reached the routes, which read them on the
+event loop (issue 23). The numbers match nginx's ``large_client_header_buffers 4 16k`` (a request
+line or a header of at most 16 KiB, 64 KiB of headers in all); queries longer than a URL holds
+are sent by POST, whose body has its own limit (``graph_api.body_limit``).
+"""
+
+from __future__ import annotations
+
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+#: The request target (path and query string), in bytes: above it, 414.
+MAX_TARGET_BYTES = 16 * 1024
+#: One header (name and value), in bytes: above it, 431.
+MAX_HEADER_BYTES = 16 * 1024
+#: All headers together, in bytes: above it, 431.
+MAX_HEADERS_BYTES = 64 * 1024
+
+
+def problem(scope: Scope) -> tuple[int, str] | None:
+    """The status and message for a request line or headers above the limits, else None."""
+    target = len(scope.get("raw_path") or scope["path"].encode()) + len(scope.get("query_string", b""))
+    if target > MAX_TARGET_BYTES:
+        return 414, (
+            f"the URL is {target} bytes, above the limit of {MAX_TARGET_BYTES}: "
+            "send a long query by POST (Content-Type application/sparql-query)"
+        )
+    total = 0
+    for name, value in scope["headers"]:
+        size = len(name) + len(value)
+        if size > MAX_HEADER_BYTES:
+            return 431, (
+                f"the {name.decode('latin-1')[:40]} header is {size} bytes, above the limit "
+                f"of {MAX_HEADER_BYTES}"
+            )
+        total += size
+    if total > MAX_HEADERS_BYTES:
+        return 431, f"the headers are {total} bytes in all, above the limit of {MAX_HEADERS_BYTES}"
+    return None
+
+
+class RequestLimits:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        refused = problem(scope) if scope["type"] == "http" else None
+        if refused is None:
+            await self.app(scope, receive, send)
+            return
+        status, message = refused
+        await JSONResponse({"error": message}, status, headers={"Connection": "close"})(scope, receive, send)
