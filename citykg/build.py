@@ -8,7 +8,6 @@ when and by which version, is the one exception).
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import PROV, RDF, XSD
 
 from citykg import __version__
+from citykg.build_lock import build_lock, temporary_folder
 from citykg.config import PROJECT_ROOT, Settings
 from citykg.namespaces import BASE, graph_iri
 from citykg.queries import get_query, run_named_query
@@ -162,12 +162,17 @@ def build(
     knowledge_dir: Path | None = None,
 ) -> BuildReport:
     """Build, validate and publish; the previous graph keeps serving if anything fails."""
+    with build_lock(settings.store):
+        return _build(settings, sources_dir, progress, knowledge_dir)
+
+
+def _build(settings: Settings, sources_dir: Path | None, progress: Progress, knowledge_dir: Path | None) -> BuildReport:
     started = time.perf_counter()
     assembly = assemble(sources_dir or settings.sources, progress, knowledge_dir or settings.knowledge, settings.inbox)
     graphs = assembly.graphs
     graphs[graph_iri("build")] = build_graph(graphs)
     store = open_store(settings)
-    with tempfile.TemporaryDirectory(prefix="citykg-build-") as tmp:
+    with temporary_folder() as tmp:
         progress("writing")
         nquads = Path(tmp) / "graph.nq"
         triples = write_nquads(graphs, nquads)
