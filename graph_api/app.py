@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from citykg import __version__
 from citykg.config import Settings, get_settings
@@ -28,7 +29,7 @@ from citykg.errors import (
     UnsupportedMediaTypeError,
 )
 from citykg.partner_search import warm_indexes
-from citykg.store import GraphStore, open_store
+from citykg.store import GraphStore, RemoteStore, open_store
 from citykg.workers import QueryWorkers
 from graph_api import graph_store, named_queries, query_page, sparql
 from graph_api import partners
@@ -98,16 +99,27 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def domain_error(request: Request, error: CityKGError) -> JSONResponse:
         return JSONResponse({"error": str(error)}, status_code=error_status(error))
 
-    @app.get("/health")
-    def health() -> dict:
-        """Liveness, which graph is being served, and whether the partner-search indexes read
-        at start-up are ready (``indexes``: ``reading``, ``ready``, or ``failed`` with
-        ``indexes_error`` saying why)."""
+    @app.get("/health", responses={503: {"description": "The store cannot be read"}})
+    async def health() -> JSONResponse:
+        """Liveness, whether the store can be read (one quad is read: ``status`` is ``failed``,
+        with ``store_error`` saying why, and the answer 503, when it cannot), which graph is being
+        served, and whether the partner-search indexes read at start-up are ready (``indexes``:
+        ``reading``, ``ready``, or ``failed`` with ``indexes_error`` saying why).
+
+        Async, with the local read on the event loop (a fraction of a millisecond), so that it
+        answers even when every thread of the pool is busy."""
         health = {"status": "ok", "version": __version__, "store": store.describe(),
                   "indexes": "reading" if not warm.is_set() else "failed" if unread else "ready"}
+        try:
+            if isinstance(store, RemoteStore):
+                await run_in_threadpool(store.check)
+            else:
+                store.check()
+        except CityKGError as error:
+            health.update(status="failed", store_error=str(error))
         if unread:
             health["indexes_error"] = unread[0]
-        return health
+        return JSONResponse(health, status_code=503 if health["status"] == "failed" else 200)
 
     app.include_router(sparql.router(store, settings, workers))
     app.include_router(graph_store.router(store, settings))
