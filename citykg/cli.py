@@ -325,6 +325,9 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
+        # On SIGTERM, requests still running after this long are cancelled (their query workers
+        # killed), so that the server stops within seconds (issue 23: it waited forever).
+        timeout_graceful_shutdown=5,
     )
 
 

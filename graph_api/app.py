@@ -16,6 +16,7 @@ from citykg.config import Settings, get_settings
 from citykg.errors import (
     BusyError,
     CityKGError,
+    ClientGoneError,
     ForbiddenError,
     InvalidParameterError,
     MethodNotAllowedError,
@@ -25,6 +26,7 @@ from citykg.errors import (
     QueryError,
     QueryTimeoutError,
     ReadOnlyStoreError,
+    ResultTooLargeError,
     StoreError,
     UnsupportedMediaTypeError,
 )
@@ -48,6 +50,8 @@ ERROR_STATUS = {
     PayloadTooLargeError: 413,
     UnsupportedMediaTypeError: 415,
     QueryTimeoutError: 422,
+    ResultTooLargeError: 422,
+    ClientGoneError: 499,  # nginx's "client closed request": nobody reads it
     InvalidParameterError: 422,
     ReadOnlyStoreError: 501,
     StoreError: 503,
@@ -63,7 +67,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     """The app over ``store`` (by default the one the settings name)."""
     settings = settings or get_settings()
     store = store or open_store(settings)
-    workers = QueryWorkers(store, timeout=settings.query_timeout, size=settings.query_workers)
+    workers = QueryWorkers(store, timeout=settings.query_timeout, size=settings.query_workers,
+                           max_result_bytes=settings.max_result_bytes)
 
     warm = threading.Event()
     unread: list[str] = []  # why the start-up read failed (a store with no build yet, say)
@@ -122,12 +127,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         return JSONResponse(health, status_code=503 if health["status"] == "failed" else 200)
 
     app.include_router(sparql.router(store, settings, workers))
-    app.include_router(graph_store.router(store, settings))
-    app.include_router(named_queries.router(store))
+    app.include_router(graph_store.router(store, settings, workers))
+    app.include_router(named_queries.router(workers))
     app.include_router(query_page.router())
     app.include_router(partners.router(store))
     app.include_router(entities.router(store))
-    app.include_router(network_map.router(store, settings))
+    app.include_router(network_map.router(workers))
     app.mount("/static", query_page.static_files(), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLimits)

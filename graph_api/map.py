@@ -1,16 +1,16 @@
-"""GET /map: the network map, as a page (inline) or a file to download; a router handed a store."""
+"""GET /map: the network map, as a page (inline) or a file to download; drawn in a query worker,
+under the query time limit, so that no map holds the server (issue 23)."""
 
 from __future__ import annotations
 
 import re
 from typing import Optional
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from citykg.config import Settings
-from citykg.store import GraphStore
-from visualizations.maps import FORMATS, make_map
+from citykg.workers import CallJob, QueryWorkers
+from visualizations.maps import FORMATS
 
 ENTITY = "an entity id (KIND/slug, e.g. project/netzerocities-pnrr) or IRI"
 RESPONSES = {
@@ -20,6 +20,7 @@ RESPONSES = {
     },
     400: {"description": "Unknown format, type, language or size; a radius outside 1-3; a map too large to draw."},
     404: {"description": "An entity the graph does not know (the message names it)."},
+    422: {"description": "The map took longer than CITYKG_QUERY_TIMEOUT to draw and was stopped."},
 }
 
 
@@ -28,11 +29,12 @@ def _filename(fmt: str, *names: Optional[str]) -> str:
     return f"citykg-map-{slug.strip('-') or 'all'}.{fmt}"
 
 
-def router(store: GraphStore, settings: Settings) -> APIRouter:
+def router(workers: QueryWorkers) -> APIRouter:
     api = APIRouter()
 
     @api.get("/map", responses=RESPONSES, response_class=Response)
-    def network_map(
+    async def network_map(
+        request: Request,
         project: Optional[str] = Query(None, description=f"A project: its ties and where its participants are; {ENTITY}."),
         programme: Optional[str] = Query(None, description="A programme: what it funds and their ties."),
         city: Optional[str] = Query(None, description="A city or district: what is there and its projects."),
@@ -49,11 +51,12 @@ def router(store: GraphStore, settings: Settings) -> APIRouter:
     ) -> Response:
         """The network map of the filters given; several filters keep what they share. The HTML
         page works offline (nothing loads from elsewhere) and can be embedded in an iframe."""
-        result = make_map(
-            store, fmt=fmt, project=project, programme=programme, city=city, country=country,
+        # Drawn in a query worker, under the query time limit (see citykg.workers.CallJob).
+        result = await workers.call(CallJob("visualizations.maps:make_map", tuple(dict(
+            fmt=fmt, project=project, programme=programme, city=city, country=country,
             types=[types] if types else None, around=around, radius=radius, lang=lang, title=title,
             size_by=size, width=width, height=height,
-        )
+        ).items())), request.is_disconnected)
         if fmt == "html":
             return HTMLResponse(result.content)
         filename = _filename(fmt, project, programme, city, country, around)

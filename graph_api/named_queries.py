@@ -1,21 +1,21 @@
 """The named queries of ``queries/`` over HTTP: ``GET /queries`` lists them with their headers,
 ``GET /queries/{name}?param=value`` runs one (the same ``run_named_query`` as ``citykg query``).
 
-Parameters are bound as values. Named queries are the project's own, so they run in-process
-without the worker time limit; the answer is negotiated as on ``/sparql`` (or ``?format=``).
+Parameters are bound as values. Named queries run in the query workers as ``/sparql`` queries do,
+with the same time limit and result size limit, and stop when the client leaves (a
+``shortest_chain`` between two far documents ran 18 minutes, issue 23); the answer is negotiated
+as on ``/sparql`` (or ``?format=``).
 """
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from citykg.errors import NotAcceptableError, QueryError
-from citykg.queries import get_query, load_queries, run_named_query
-from citykg.results import serialize_result
-from citykg.sparql_text import star_variable_order
-from citykg.store import GraphStore
+from citykg.queries import get_query, load_queries
+from citykg.sparql_text import query_form
+from citykg.workers import QueryJob, QueryWorkers
 from graph_api.media_types import (
     FORMAT_ALIASES,
     GRAPH_CONTENT_TYPES,
@@ -26,7 +26,7 @@ from graph_api.media_types import (
 )
 
 
-def router(store: GraphStore) -> APIRouter:
+def router(workers: QueryWorkers) -> APIRouter:
     api = APIRouter(tags=["Named queries"])
 
     @api.get("/queries")
@@ -35,7 +35,7 @@ def router(store: GraphStore) -> APIRouter:
         return [named.header() for named in load_queries().values()]
 
     @api.get("/queries/{name}", responses={400: {"description": "An unknown or malformed parameter"}, 404: {"description": "No such named query"}})
-    def run_query(name: str, request: Request) -> Response:
+    async def run_query(name: str, request: Request) -> Response:
         """Run a named query; each URL parameter but ``format`` is one of its parameters."""
         named = get_query(name)
         params: dict[str, str] = {}
@@ -48,19 +48,19 @@ def router(store: GraphStore) -> APIRouter:
         fmt = request.query_params.get("format")
         if fmt is not None and fmt.lower() not in FORMAT_ALIASES:
             raise QueryError(f"unknown format {fmt!r}; one of {', '.join(FORMAT_ALIASES)}")
-        result = run_named_query(store, named.name, params)
-        graph = not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean))
+        bindings = named.bindings(params)
+        graph = query_form(named.text) in ("CONSTRUCT", "DESCRIBE")
         if fmt is not None:
-            chosen = FORMAT_ALIASES[fmt.lower()][1 if graph else 0]
+            result_fmt, graph_fmt = FORMAT_ALIASES[fmt.lower()]
         else:
-            chosen = negotiate(request.headers.get("accept"), GRAPH_MEDIA_TYPES if graph else RESULT_MEDIA_TYPES)
-        if chosen is None:
+            accept = request.headers.get("accept")
+            result_fmt, graph_fmt = negotiate(accept, RESULT_MEDIA_TYPES), negotiate(accept, GRAPH_MEDIA_TYPES)
+        if (graph_fmt if graph else result_fmt) is None:
             raise NotAcceptableError(f"query {name!r} cannot answer in {fmt or request.headers.get('accept')!r}")
-        variables = None
-        if isinstance(result, ox.QuerySolutions):
-            variables = star_variable_order(named.text, [v.value for v in result.variables])
-        body = serialize_result(result, chosen, variables=variables)
-        types = GRAPH_CONTENT_TYPES if graph else RESULT_CONTENT_TYPES
-        return Response(body, media_type=types[chosen], headers={"Vary": "Accept"})
+        job = QueryJob(sparql=named.text, result_format=result_fmt, graph_format=graph_fmt,
+                       bindings=tuple(bindings.items()))
+        answer = await workers.run(job, request.is_disconnected)
+        types = GRAPH_CONTENT_TYPES if answer.form == "graph" else RESULT_CONTENT_TYPES
+        return Response(answer.body, media_type=types[answer.fmt], headers={"Vary": "Accept"})
 
     return api

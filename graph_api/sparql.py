@@ -69,7 +69,8 @@ ERROR_RESPONSES = {
     406: {"description": "None of the accepted media types fits the answer"},
     413: {"description": "The request body is larger than CITYKG_MAX_BODY_BYTES"},
     415: {"description": "A POST body that is not form-encoded SPARQL, or not UTF-8"},
-    422: {"description": "The query ran longer than CITYKG_QUERY_TIMEOUT and was stopped"},
+    422: {"description": "The query ran longer than CITYKG_QUERY_TIMEOUT and was stopped, or its "
+                         "result is larger than CITYKG_MAX_RESULT_BYTES"},
     501: {"description": "An update on a store that is only ever rebuilt whole"},
     503: {"description": "Every query worker is busy"},
 }
@@ -150,7 +151,8 @@ def _endpoint(request: Request) -> str:
 
 def router(store: GraphStore, settings: Settings, workers: QueryWorkers | None = None) -> APIRouter:
     """The ``/sparql`` routes over ``store``; user queries run in ``workers`` (made if not given)."""
-    workers = workers or QueryWorkers(store, timeout=settings.query_timeout, size=settings.query_workers)
+    workers = workers or QueryWorkers(store, timeout=settings.query_timeout, size=settings.query_workers,
+                                      max_result_bytes=settings.max_result_bytes)
     api = APIRouter(tags=["SPARQL"])
 
     async def run_query(request: Request, text: str, params: MultiDict) -> Response:
@@ -181,7 +183,7 @@ def router(store: GraphStore, settings: Settings, workers: QueryWorkers | None =
             named_graphs=tuple(named_graphs) if protocol_dataset else None,
             base_iri=_endpoint(request),
         )
-        answer = await workers.run(job)
+        answer = await workers.run(job, request.is_disconnected)
         types = GRAPH_CONTENT_TYPES if answer.form == "graph" else RESULT_CONTENT_TYPES
         return Response(answer.body, media_type=types[answer.fmt], headers={"Vary": "Accept"})
 
