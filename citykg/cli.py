@@ -318,10 +318,13 @@ def serve(
     """Serve the graph over HTTP (SPARQL endpoint, pages) on 127.0.0.1 by default."""
     import uvicorn
 
+    from graph_api.request_limits import HeadLimitedHttpTools
+
     settings = get_settings()
     uvicorn.run(
         "graph_api.app:create_app",
         factory=True,
+        http=HeadLimitedHttpTools,  # stops reading an oversized request head (SECURITY.md)
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",

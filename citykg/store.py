@@ -209,8 +209,7 @@ class EmbeddedStore(GraphStore):
                 try:
                     self._opened = (link, ox.Store.read_only(str(target)))
                 except (OSError, RuntimeError) as error:  # RuntimeError: RocksDB found corruption
-                    raise StoreError(f"the store at {target} cannot be read ({error}); rebuild it "
-                                     "with `citykg build`") from error
+                    raise unreadable(error) from error
             return self._opened[1]
 
     def query(self, sparql, *, bindings=None, default_graph=None, named_graphs=None, base_iri=None):

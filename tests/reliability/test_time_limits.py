@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -121,3 +122,25 @@ def test_sigterm_stops_the_server_within_seconds(built_settings: Settings, built
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_citykg_serve_stops_reading_an_oversized_head(built_settings: Settings, built_store: EmbeddedStore):
+    """20 MB of headers were read and kept whole by the server (httptools has no limit)."""
+    process, base = serve(built_settings)
+    try:
+        with socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), timeout=30) as connection:
+            sent = 0
+            try:
+                connection.sendall(b"GET /health HTTP/1.1\r\nHost: citykg\r\nX-Filler: ")
+                while sent < 20_000_000:
+                    connection.sendall(b"a" * 65536)
+                    sent += 65536
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            answer = connection.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 400") and b"request line and headers" in answer, answer[:200]
+        assert sent < 10_000_000, sent  # closed long before 20 MB (what passed is in kernel buffers)
+        assert httpx.get(base + "/health", timeout=5).status_code == 200
+    finally:
+        process.kill()
+        process.wait()
