@@ -8,7 +8,6 @@ when and by which version, is the one exception).
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import PROV, RDF, XSD
 
 from citykg import __version__
+from citykg.build_lock import build_lock, temporary_folder
 from citykg.config import PROJECT_ROOT, Settings
 from citykg.namespaces import BASE, graph_iri
 from citykg.queries import get_query, run_named_query
@@ -87,8 +87,8 @@ def assemble(
     progress("knowledge base")
     kb = load_knowledge_base(knowledge_dir, sources_dir, ontology)
     progress("documents")
-    paths = only if only is not None else document_paths([sources_dir, inbox] if inbox else [sources_dir])
-    documents = ingest_documents(paths, kb, ontology)
+    every = document_paths([sources_dir, inbox] if inbox else [sources_dir])
+    documents = ingest_documents(every if only is None else only, kb, ontology, among=every)
     base = {g.identifier: g for g in (ontology, shapes)}
     base.update(kb.graphs)
     described = {r.source.key: kb.sources.get(r.source.key, r.source) for r in documents if r.source}
@@ -240,13 +240,18 @@ def build(
     knowledge_dir: Path | None = None,
 ) -> BuildReport:
     """Build, validate and publish; the previous graph keeps serving if anything fails."""
+    with build_lock(settings.store):
+        return _build(settings, sources_dir, progress, knowledge_dir)
+
+
+def _build(settings: Settings, sources_dir: Path | None, progress: Progress, knowledge_dir: Path | None) -> BuildReport:
     started = time.perf_counter()
     assembly = assemble(sources_dir or settings.sources, progress, knowledge_dir or settings.knowledge, settings.inbox)
     graphs = assembly.graphs
     graphs[INFERRED] = materialise(g for iri, g in graphs.items() if iri not in (graph_iri("ontology"), graph_iri("shapes")))
     graphs[graph_iri("build")] = build_graph(graphs)
     store = open_store(settings)
-    with tempfile.TemporaryDirectory(prefix="citykg-build-") as tmp:
+    with temporary_folder() as tmp:
         progress("writing")
         nquads = Path(tmp) / "graph.nq"
         triples = write_nquads(graphs, nquads)

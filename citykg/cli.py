@@ -385,9 +385,9 @@ def map_command(
     fmt = fmt or (output.suffix.lstrip(".").lower() if output.suffix.lstrip(".").lower() in FORMATS else "html")
     store = open_store()
     result = make_map(
-        store.layer(include_proposed), fmt=fmt, project=project, programme=programme, city=city, country=country,
+        store, fmt=fmt, project=project, programme=programme, city=city, country=country,
         types=[types] if types else None, around=around, radius=radius, lang=lang, title=title,
-        size_by=size, width=width, height=height,
+        size_by=size, width=width, height=height, include_proposed=include_proposed,
     )
     output.write_bytes(result.content)
     if not include_proposed:
@@ -407,13 +407,19 @@ def serve(
     """Serve the graph over HTTP (SPARQL endpoint, pages) on 127.0.0.1 by default."""
     import uvicorn
 
+    from graph_api.request_limits import HeadLimitedHttpTools
+
     settings = get_settings()
     uvicorn.run(
         "graph_api.app:create_app",
         factory=True,
+        http=HeadLimitedHttpTools,  # stops reading an oversized request head (SECURITY.md)
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
+        # On SIGTERM, requests still running after this long are cancelled (their query workers
+        # killed), so that the server stops within seconds (issue 23: it waited forever).
+        timeout_graceful_shutdown=5,
     )
 
 

@@ -40,6 +40,14 @@ class QueryTimeoutError(QueryError):
     """A query ran longer than ``CITYKG_QUERY_TIMEOUT`` and was stopped (HTTP 422)."""
 
 
+class ResultTooLargeError(QueryError):
+    """A result larger than ``CITYKG_MAX_RESULT_BYTES`` (HTTP 422)."""
+
+
+class ClientGoneError(CityKGError):
+    """The client closed the connection; its work was stopped and nobody reads the answer."""
+
+
 class ForbiddenError(CityKGError):
     """A write without the update token, or a request that would make the server fetch
     something from elsewhere on the user's behalf (SERVICE, LOAD) (HTTP 403)."""

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from citykg.errors import InvalidParameterError
 from citykg.namespaces import BASE
 from citykg.partner_search import bind_rows
-from citykg.queries import get_query
+from citykg.queries import NamedQuery, get_query
 from citykg.store import GraphStore, QueryResult, ReviewedLayer
 
 INCLUDE_VALUES = ("proposed",)
@@ -62,7 +62,15 @@ def named_query(store: GraphStore, name: str, params: dict[str, str], include: b
     query = get_query(name)
     bindings = query.bindings(params)
     result = store.layer(include).query(query.text, bindings=bindings)
-    if include:
-        return result, 0
+    return result, 0 if include else named_query_left_out(store, query, bindings)
+
+
+def named_query_left_out(store: GraphStore, query: NamedQuery, bindings: dict) -> int:
+    """How many proposed facts a named query's answer from the reviewed layer left out."""
     entities = [bindings[p.name].value for p in query.params if p.type == "entity"]
-    return result, proposed_left_out(store, entities or None)
+    return proposed_left_out(store, entities or None)
+
+
+def reviewed_dataset(store: GraphStore) -> tuple[str, ...]:
+    """The graphs of the reviewed layer, for a query run elsewhere (a query worker)."""
+    return tuple(store.reviewed().layers()[0])

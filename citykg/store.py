@@ -59,6 +59,10 @@ class GraphStore(ABC):
         ``base_iri`` resolves relative IRIs of the query (the SPARQL endpoint passes its own URL).
         """
 
+    def check(self) -> None:
+        """Read one quad: StoreError when the store cannot be read at all (``/health`` asks)."""
+        self.query("ASK { GRAPH ?g { ?s ?p ?o } }")
+
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL Update. Stores that are only ever replaced whole refuse."""
         raise ReadOnlyStoreError(f"{self.describe()} does not take SPARQL Update")
@@ -82,9 +86,10 @@ class GraphStore(ABC):
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
         names = [v.value for v in result.variables]
-        return [
-            {name: row[name] for name in names if row[name] is not None} for row in result
-        ]
+        try:
+            return [{name: row[name] for name in names if row[name] is not None} for row in result]
+        except RuntimeError as error:  # rows are read as they are iterated
+            raise unreadable(error) from error
 
     def ask(self, sparql: str, *, bindings: Bindings | None = None) -> bool:
         result = self.query(sparql, bindings=bindings)
@@ -146,6 +151,12 @@ def _run_embedded(
         raise QueryError(f"malformed SPARQL: {error}") from error
     except (ValueError, OSError) as error:
         raise QueryError(f"query failed: {error}") from error
+    except RuntimeError as error:  # RocksDB: a corrupt or vanished file (issue 23: a plain-text 500)
+        raise unreadable(error) from error
+
+
+def unreadable(error: Exception) -> StoreError:
+    return StoreError(f"the store cannot be read ({error}); rebuild it with `citykg build`")
 
 
 class MemoryStore(GraphStore):
@@ -238,8 +249,8 @@ class EmbeddedStore(GraphStore):
             if self._opened is None or self._opened[0] != link:
                 try:
                     self._opened = (link, ox.Store.read_only(str(target)))
-                except OSError as error:
-                    raise StoreError(f"cannot open the store at {target}: {error}") from error
+                except (OSError, RuntimeError) as error:  # RuntimeError: RocksDB found corruption
+                    raise unreadable(error) from error
             return self._opened[1]
 
     def query(self, sparql, *, bindings=None, default_graph=None, named_graphs=None, base_iri=None):

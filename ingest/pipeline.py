@@ -16,13 +16,14 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from citykg.namespaces import CKG, graph_iri
+from ingest.budget import Budget, OverBudget
 from ingest.document_graph import DocumentFacts, Schema, document_facts
 from ingest.gazetteer import Gazetteer, GazetteerEntry
 from ingest.knowledge_base import KnowledgeBase
 from ingest.normalise import NormalisedText, normalise
 from ingest.readers import DocumentError
 from ingest.relations import Extraction, extract
-from ingest.sources import SUPPORTED_SUFFIXES, Source, read_source
+from ingest.sources import SUPPORTED_SUFFIXES, Source, document_keys, read_source
 
 YEAR = re.compile(r"\b(20[0-9]{2})\b")
 
@@ -78,21 +79,34 @@ def context_year(lines: list[str]) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-def ingest_document(path: Path, gazetteer: Gazetteer, schema: Schema, known: dict[URIRef, URIRef],
-                    **extract_options: object) -> DocumentResult:
+def ingest_document(
+    path: Path, gazetteer: Gazetteer, schema: Schema, known: dict[URIRef, URIRef],
+    key: str | None = None, budget: Budget = Budget(), **extract_options: object,
+) -> DocumentResult:
     """One document read into facts; ``extract_options`` go to ``extract`` (e.g. ``model``)."""
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         return DocumentResult(path, error=f"unsupported file type {path.suffix or '(none)'!r}")
     try:
-        source = read_source(path)
+        source = read_source(path, key)
+        budget.check_size(sum(len(line) + 1 for line in source.lines))
+        with budget.timed():
+            text = normalise(source.lines)
+            extraction = extract(text, gazetteer, default_year=context_year(source.lines), **extract_options)
+            facts = document_facts(source, text, extraction, schema, known, gazetteer)
     except DocumentError as error:
         return DocumentResult(path, error=str(error).removeprefix(f"{path}: "))
-    text = normalise(source.lines)
-    extraction = extract(text, gazetteer, default_year=context_year(source.lines), **extract_options)
-    facts = document_facts(source, text, extraction, schema, known, gazetteer)
+    except OverBudget as error:
+        return DocumentResult(path, error=str(error))
+    except Exception as error:  # noqa: BLE001 - one document must never fail every build (issue 23)
+        return DocumentResult(path, error=f"its extraction failed ({type(error).__name__}: {error})")
     return DocumentResult(path, source, facts, text=text, extraction=extraction)
 
 
-def ingest_documents(paths: Iterable[Path], kb: KnowledgeBase, ontology: Graph) -> list[DocumentResult]:
+def ingest_documents(paths: Iterable[Path], kb: KnowledgeBase, ontology: Graph,
+                     among: Iterable[Path] | None = None) -> list[DocumentResult]:
+    """Read documents; ``among``: every document of the graph, which their keys must be unique
+    among (when only some are read, to add them to a built graph)."""
     gazetteer, schema = gazetteer_from(kb), Schema(ontology)
-    return [ingest_document(p, gazetteer, schema, kb.entity_types) for p in paths]
+    paths = list(paths)
+    keys = document_keys(list(dict.fromkeys([*(among or []), *paths])))
+    return [ingest_document(p, gazetteer, schema, kb.entity_types, keys[p]) for p in paths]
