@@ -14,13 +14,14 @@ from typing import Annotated, Optional
 import pyoxigraph as ox
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from citykg.config import get_settings
 from citykg.errors import CityKGError, ValidationError
 from citykg.namespaces import sparql_prologue
-from citykg.queries import get_query, load_queries
+from citykg.queries import load_queries, run_named_query
 from citykg.results import serialize_result, term_text
 from citykg.store import open_store
 
@@ -41,7 +42,9 @@ def handle_errors(command):
             console.print(error.report, markup=False, highlight=False)
             raise typer.Exit(error.exit_code)
         except CityKGError as error:
-            console.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+            console.print(f"[red]error:[/red] {escape(str(error))}", markup=True, highlight=False)
+            for candidate in getattr(error, "candidates", ()):  # what an unknown or ambiguous name may have meant
+                console.print(f"  {candidate['id']}  {candidate['name']} ({candidate['type']})", markup=False, highlight=False)
             raise typer.Exit(error.exit_code)
 
     return wrapper
@@ -141,8 +144,13 @@ def query(
     store = open_store()
     params = _parse_params(param)
     if query in load_queries():
-        named = get_query(query)
-        result = store.query(named.text, bindings=named.bindings(params))
+        from citykg.entity_search import EntityResolver
+
+        resolver = EntityResolver(store)
+        result = run_named_query(store, query, params, resolver.iri)
+        for name, entity in resolver.resolved.items():
+            console.print(f"{name}: {entity['given']} -> {entity['id']}" + (f" ({entity['name']})" if "name" in entity else ""),
+                          markup=False, highlight=False)
     else:
         path = Path(query)
         text = path.read_text(encoding="utf-8") if query.endswith(".rq") and path.is_file() else query
@@ -203,7 +211,6 @@ def export(
 def stats() -> None:
     """What the store holds: backend, graphs with their sizes, entities per class."""
     from citykg.build import class_counts
-    from citykg.queries import run_named_query
 
     store = open_store()
     out.print(store.describe())

@@ -89,7 +89,7 @@ _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _PROPERTY = {name: str(getattr(CKG, name)) for name in (
     "fundedBy", "fundedUnderCall", "partOfProgramme", "city", "governs", "startDate", "endDate",
-    "signedDate", "country")}
+    "signedDate", "country", "relatedTo")}
 #: The property of the statement a participation is cited by (see :func:`participation_statement`).
 _PARTICIPANT = str(CKG.participant)
 #: Runs a search's allocation query while its own thread asks for the document lines: the two are
@@ -330,8 +330,10 @@ def check_filters(
         type=_check_type(given(type)),
         country=given(country) and resolve(country, parameter="country", types={"Country"}, what="country"),
         city=given(city) and resolve(city, parameter="city", types={"City", "CityDistrict"}, what="city"),
-        programme=given(programme) and resolve(programme, parameter="programme", types={"Programme"}, what="programme"),
-        project=given(project) and resolve(project, parameter="project", types={"Project"}, what="project"),
+        programme=given(programme) and resolve(programme, parameter="programme", types={"Programme", "Initiative"},
+                                                what="programme or initiative"),
+        project=given(project) and resolve(project, parameter="project", types={"Project", "Initiative"},
+                                            what="project or initiative"),
         call=given(call) and resolve(call, parameter="call", types={"Call"}, what="call"),
         role=_check_role(given(role)),
         active_from=start,
@@ -468,15 +470,17 @@ class PartnerNetwork:
         return set(self.taking_part.get(project, ()))
 
     def programmes_of(self, project: str) -> dict[str, list[str]]:
-        """Programmes funding a project (directly, through its call, or as parent programmes),
-        each with the shortest funding path from the project to it."""
+        """Programmes funding a project (directly, through its call, or as parent programmes) and
+        the Missions and initiatives it belongs to, each with the shortest path from the project
+        to it."""
         if project not in self._programmes:
             paths = nx.single_source_shortest_path(self.funding, project) if project in self.funding else {}
-            self._programmes[project] = {n: path for n, path in paths.items() if kind_of(n) == "programme"}
+            self._programmes[project] = {n: path for n, path in paths.items() if kind_of(n) in _FUNDER_KINDS}
         return self._programmes[project]
 
     def projects_funded_by(self, funder: str) -> set[str]:
-        """Projects a programme funds (also through its calls and sub-programmes), or a call."""
+        """Projects a programme funds (also through its calls and sub-programmes), a call, or a
+        Mission or initiative gathers."""
         if funder not in self._programme_projects:
             found = nx.ancestors(self.funding, funder) if funder in self.funding else set()
             self._programme_projects[funder] = {n for n in found if n in self.graph and n not in self.participants}
@@ -776,8 +780,9 @@ def matching_participations(
     if filters.city:
         participant_sets.append(network.in_place(filters.city.iri))
     project_sets = []
-    if filters.project:
-        project_sets.append({filters.project.iri})
+    if filters.project:  # a Mission or initiative: the projects it gathers
+        project_sets.append(network.projects_funded_by(filters.project.iri)
+                            if "Initiative" in filters.project.types else {filters.project.iri})
     if filters.call:
         project_sets.append(network.projects_funded_by(filters.call.iri))
     if filters.programme:
@@ -965,7 +970,10 @@ def _document_files(store: GraphStore) -> dict[str, str]:
 _ROLE_IN = {"coordinator": "coordinator of", "lead-partner": "lead partner in", "partner": "partner in"}
 _ROLE_BY = {"coordinator": "coordinated by", "lead-partner": "led by", "partner": "with partner"}
 _ROLE_IS = {"coordinator": "the coordinator", "lead-partner": "the lead partner", "partner": "a partner"}
-_FUNDING = {"fundedBy": "funded by", "fundedUnderCall": "funded under", "partOfProgramme": "part of"}
+_FUNDING = {"fundedBy": "funded by", "fundedUnderCall": "funded under", "partOfProgramme": "part of",
+            "relatedTo": "part of", "relatedBy": "part of"}
+#: Who funds or gathers projects: what the programme filter and the shared-programme tie follow.
+_FUNDER_KINDS = ("programme", "initiative")
 _DATE_WORDS = {"signedDate": "signed", "startDate": "started", "endDate": "ended"}
 
 
@@ -1058,7 +1066,11 @@ class _ResultBuilder:
         steps, words = [], []
         for a, b in zip(path, path[1:]):
             relation = self.network.funding.edges[a, b]["relation"]
-            steps.append(self.step(a, relation, b, f"{self.short(a)} {_FUNDING[relation]} {self.short(b)}", prop=relation))
+            text = f"{self.short(a)} {_FUNDING[relation]} {self.short(b)}"
+            if relation == "relatedBy":  # the initiative states it: (initiative, relatedTo, project) is cited
+                steps.append(self.step(b, "relatedTo", a, text, prop="relatedTo"))
+            else:
+                steps.append(self.step(a, relation, b, text, prop=relation))
             words.append(f"{_FUNDING[relation]} {self.short(b)}")
         return steps, ", ".join(words)
 
@@ -1106,7 +1118,8 @@ class _ResultBuilder:
         network = self.network
         projects = []
         for project in shown:
-            programmes = tuple(self.ref(g) for g, path in sorted(network.programmes_of(project).items()) if len(path) == 2)
+            programmes = tuple(self.ref(g) for g, path in sorted(network.programmes_of(project).items())
+                               if len(path) == 2 and kind_of(g) == "programme")
             for role in network.roles[(x, project)]:
                 projects.append(ProjectRole(self.ref(project), role, None, matched.get(project) == role, programmes))
         draft = _Draft(x, projects, len(network.first_roles.get(x, {})), closeness=near[0] if near else None,
@@ -1144,8 +1157,9 @@ class _ResultBuilder:
     def participation_reason(self, x: str, project: str, role: str) -> tuple[str, str, list[_StepDraft]]:
         steps = [self.takes_part(x, project, role)]
         words = [f"{self.short(x)}, {_ROLE_IN[role]} {self.name(project)}"]
-        if self.filters.programme:
-            path = self.network.programmes_of(project).get(self.filters.programme.iri)
+        gathering = [f for f in (self.filters.programme, self.filters.project) if f is not None and f.iri != project]
+        for funder in gathering:  # a programme, or a Mission or initiative given as programme or project
+            path = self.network.programmes_of(project).get(funder.iri)
             if path:
                 more, phrase = self.funding_path(path)
                 steps += more

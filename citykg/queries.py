@@ -14,6 +14,7 @@ Parameters are bound as values (a VALUES block of RDF terms serialised by pyoxig
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -33,6 +34,8 @@ QUERIES_DIR = PROJECT_ROOT / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("entity", "iri", "string", "date", "integer", "decimal")
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+#: What turns an entity parameter's value into an IRI: (parameter name, value) -> IRI.
+Resolve = Callable[[str, str], str]
 
 
 @dataclass(frozen=True)
@@ -74,8 +77,10 @@ class NamedQuery:
     text: str
     path: Path = field(compare=False)
 
-    def bindings(self, given: dict[str, Any]) -> dict[str, Term]:
-        """Terms for the given parameters plus defaults; unknown names are an error."""
+    def bindings(self, given: dict[str, Any], resolve: Resolve | None = None) -> dict[str, Term]:
+        """Terms for the given parameters plus defaults; unknown names are an error. ``resolve``
+        turns a given entity parameter (an id, an IRI or a name) into an IRI, refusing what the
+        graph does not have (see ``citykg.entity_search.EntityResolver.iri``)."""
         known = {p.name: p for p in self.params}
         unknown = sorted(set(given) - set(known))
         if unknown:
@@ -88,6 +93,8 @@ class NamedQuery:
             raw = given.get(name, param.default)
             if raw is None or raw == "":
                 raise QueryError(f"query {self.name!r} needs parameter {name!r}")
+            if resolve is not None and param.type == "entity" and name in given:
+                raw = resolve(name, raw)
             terms[name] = param.to_term(raw)
         return terms
 
@@ -148,7 +155,8 @@ def get_query(name: str, directory: Path = QUERIES_DIR) -> NamedQuery:
     return queries[name]
 
 
-def run_named_query(store: GraphStore, name: str, params: dict[str, Any] | None = None) -> QueryResult:
-    """Run a named query with its parameters bound."""
+def run_named_query(store: GraphStore, name: str, params: dict[str, Any] | None = None,
+                    resolve: Resolve | None = None) -> QueryResult:
+    """Run a named query with its parameters bound (entity parameters through ``resolve``)."""
     query = get_query(name)
-    return store.query(query.text, bindings=query.bindings(params or {}))
+    return store.query(query.text, bindings=query.bindings(params or {}, resolve))

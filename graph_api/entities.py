@@ -18,7 +18,7 @@ from citykg.entity_page import entity_graph, entity_page, serialize_graph
 from citykg.errors import NotAcceptableError, NotFoundError
 from citykg.store import GraphStore
 from graph_api.media_types import GRAPH_CONTENT_TYPES, negotiate
-from graph_api.partners import templates
+from graph_api.pages import templates
 
 OFFERS = {
     "text/html": "html",

@@ -10,13 +10,11 @@ value of the wrong type (FastAPI's own validation) and an unknown parameter name
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from jinja2 import Environment, FileSystemLoader
 
 from citykg.entity_search import ENTITY_TYPES, MAX_QUERY_CHARS, label_index, search
 from citykg.errors import InvalidParameterError, NotAcceptableError
@@ -30,10 +28,8 @@ from citykg.partner_search import (
 )
 from citykg.store import GraphStore
 from graph_api.media_types import negotiate
+from graph_api.pages import templates
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-#: Autoescaping on for every template: a name from a document is shown as text, never run.
-templates = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True)
 FILTERS = ("text", "type", "country", "city", "programme", "project", "call", "role",
            "active_from", "active_to", "near")
 PAGE_OFFERS = {"application/json": "json", "text/html": "html"}
@@ -113,7 +109,7 @@ def _page(store: GraphStore, given: dict, limit: int, error: InvalidParameterErr
     form = {k: (v or "") for k, v in given.items()}
     form["limit"] = limit
     context = dict(form=form, types=PARTICIPANT_TYPES, roles=ROLES, max_chars=MAX_QUERY_CHARS,
-                   results=None, error=None, query=None, json_url=None)
+                   results=None, error=None, candidates=(), query=None, json_url=None)
     status = 200
     if error is not None:
         context["error"], status = str(error), 422
@@ -126,6 +122,9 @@ def _page(store: GraphStore, given: dict, limit: int, error: InvalidParameterErr
             context["json_url"] = "/partners?" + urlencode(params)
         except InvalidParameterError as error:
             context["error"] = str(error)
+            context["candidates"] = [
+                {**c, "href": "/partners?" + urlencode({k: v for k, v in given.items() if v} | {error.parameter: c["id"]})}
+                for c in error.candidates]
             status = 422
     body = templates.get_template("partners.html").render(**context)
     return HTMLResponse(body, status_code=status, headers={"Vary": "Accept"})

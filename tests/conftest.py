@@ -9,6 +9,7 @@ import pytest
 from citykg.build import BuildReport, build
 from citykg.config import PROJECT_ROOT, Settings
 from citykg.store import EmbeddedStore
+from tests.helpers import citykg_server
 
 SOURCES = PROJECT_ROOT.parent / "shared" / "sources"
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -37,3 +38,31 @@ def build_report(built_settings: Settings) -> BuildReport:
 def built_store(built_settings: Settings, build_report: BuildReport) -> EmbeddedStore:
     """The real graph, on disk, read-only, as the server sees it."""
     return EmbeddedStore(built_settings.store)
+
+
+#: Debian's Chromium, headless, with nothing that phones home: the browser tests drive it.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def live_server(built_settings: Settings, built_store: EmbeddedStore):
+    """The real app under uvicorn on loopback, serving the real build; yields its base URL."""
+    with citykg_server({"CITYKG_STORE": str(built_settings.store)}) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium through Playwright."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -33,6 +33,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from citykg.entity_search import ENTITY_ID, EntityResolver
 from citykg.errors import NotFoundError, QueryError
 from citykg.namespaces import BASE
 from citykg.queries import get_query
@@ -86,12 +87,21 @@ DATE_FACTS = ("startDate", "endDate", "signedDate", "openingDate", "deadline", "
 AMOUNT_FACTS = ("budget", "funding")
 VALUE_FACTS = (*AMOUNT_FACTS, *DATE_FACTS, "grantAgreement")
 
-#: How each filter of ``load_network`` is checked: the kinds its entity may be.
+#: How each filter of ``load_network`` is checked: the kinds its entity may be (a Mission or
+#: another initiative stands for the projects tied to it, drawn as its neighbourhood).
 FILTER_KINDS = {
-    "project": {"project"},
-    "programme": {"programme"},
+    "project": {"project", "initiative"},
+    "programme": {"programme", "initiative"},
     "city": {"city", "district"},
     "country": {"country"},
+}
+#: The classes a filter given by name is looked up among.
+FILTER_TYPES = {
+    "project": {"Project", "Initiative"},
+    "programme": {"Programme", "Initiative"},
+    "city": {"City", "CityDistrict"},
+    "country": {"Country"},
+    "around": None,
 }
 MAX_RADIUS = 3
 
@@ -364,7 +374,11 @@ def load_network(
     results: list[list[dict[str, Any]]] = []
     focus: list[str] = []
     resolved: dict[str, str] = {}
+    resolver: EntityResolver | None = None
     for flag, value, scope_radius in scopes:
+        if flag != "all" and not (ENTITY_ID.fullmatch(value.strip()) or value.startswith(("http://", "https://"))):
+            resolver = resolver or EntityResolver(store)  # a name: the entity it names, or a 4xx listing candidates
+            value = resolver.entity(flag, value, types=FILTER_TYPES[flag], what=flag).iri
         rows = _scope_rows(store, value, scope_radius, names, max_nodes if single else None)
         if not rows:
             raise NotFoundError(f"no entity {value!r} in the graph")
@@ -373,6 +387,8 @@ def load_network(
             kind = next((KIND_OF_TYPE.get(local_name(r["type"])) for r in rows if r["node"] == iri), None)
             if kind not in FILTER_KINDS[flag]:
                 raise QueryError(f"{value!r} is not a {flag} but a {kind or 'thing without a type'}")
+            if kind == "initiative":  # its projects, members and cities: what is tied to it
+                rows = _scope_rows(store, iri, 1, names, max_nodes if single else None)
         if flag != "all":
             focus.append(iri)
             resolved[flag] = iri
@@ -388,4 +404,5 @@ def load_network(
     graph.graph["filters"] = {
         **resolved, "radius": int(radius) if around else None, "types": names,
     }
+    graph.graph["resolved"] = resolver.resolved if resolver else {}
     return graph

@@ -7,7 +7,6 @@ of entity on the map in its legend, and find an entity. A screenshot goes to tes
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -15,14 +14,8 @@ import pytest
 from matplotlib import image
 
 from citykg.config import PROJECT_ROOT
-from tests.helpers import citykg_server
 from visualizations.network import load_network
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 BUSIEST_PROJECT = """
 PREFIX ckg: <https://w3id.org/citykg/ontology#>
@@ -32,21 +25,8 @@ GROUP BY ?project ORDER BY DESC(?n) ?project LIMIT 1
 
 
 @pytest.fixture(scope="module")
-def server(built_settings, built_store):
-    with citykg_server({"CITYKG_STORE": str(built_settings.store)}) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def server(live_server):
+    return live_server
 
 
 @pytest.fixture(scope="module")
