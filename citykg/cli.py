@@ -252,21 +252,34 @@ def partners(
     active_from: Annotated[Optional[str], typer.Option("--from", help="Projects active from (YYYY[-MM[-DD]]).")] = None,
     active_to: Annotated[Optional[str], typer.Option("--to", help="Projects active until (YYYY[-MM[-DD]]).")] = None,
     near: Annotated[Optional[str], typer.Option(help="Rank by closeness to this organisation or city.")] = None,
+    copartner_type: Annotated[Optional[str], typer.Option(help="Only projects with another participant of this type (CityHall ...).")] = None,
     limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or xlsx (one row per organisation, project and reason).")] = "table",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (needed for xlsx); stdout if omitted.")] = None,
 ) -> None:
     """Who could be our partner: organisations and cities of past projects, with the reasons."""
     import json
 
     from citykg.partner_search import partner_search
 
-    if fmt not in ("table", "json"):
-        raise typer.BadParameter(f"unknown format {fmt!r}; table or json")
+    if fmt not in ("table", "json", "csv", "xlsx"):
+        raise typer.BadParameter(f"unknown format {fmt!r}; table, json, csv or xlsx")
+    if fmt == "xlsx" and output is None:
+        raise typer.BadParameter("xlsx is written to a file: give --output FILE.xlsx")
     results = partner_search(
         open_store(), text=text, type=type, country=country, city=city, programme=programme,
         project=project, call=call, role=role, active_from=active_from, active_to=active_to,
-        near=near, limit=limit,
+        near=near, copartner_type=copartner_type, limit=limit,
     )
+    if fmt in ("csv", "xlsx"):
+        from citykg.partner_table import partner_table
+
+        table_bytes = partner_table(results, fmt)
+        if output:
+            output.write_bytes(table_bytes)
+        else:
+            sys.stdout.buffer.write(table_bytes)
+        return
     if fmt == "json":
         sys.stdout.write(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=1) + "\n")
         return

@@ -267,12 +267,13 @@ class Filters:
     active_from: date | None = None
     active_to: date | None = None
     near: IndexedEntity | None = None
+    copartner_type: str | None = None
     limit: int = DEFAULT_LIMIT
 
     def describe(self) -> dict[str, Any]:
         """The filters as given back to the caller: values, and for entities id and name."""
         out: dict[str, Any] = {}
-        for name in ("text", "type", "role", "active_from", "active_to", "limit"):
+        for name in ("text", "type", "copartner_type", "role", "active_from", "active_to", "limit"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value.isoformat() if isinstance(value, date) else value
@@ -284,7 +285,8 @@ class Filters:
 
     @property
     def on_projects(self) -> bool:
-        return any(getattr(self, n) is not None for n in ("programme", "project", "call", "role", "active_from", "active_to"))
+        return any(getattr(self, n) is not None for n in ("programme", "project", "call", "role", "active_from", "active_to",
+                                                          "copartner_type"))
 
 
 # --------------------------------------------------------------------------- checking filters
@@ -304,6 +306,7 @@ def check_filters(
     active_from: str | date | None = None,
     active_to: str | date | None = None,
     near: str | None = None,
+    copartner_type: str | None = None,
     limit: int | None = DEFAULT_LIMIT,
 ) -> Filters:
     """Check every filter and resolve entity names; an empty value means no filter."""
@@ -328,6 +331,7 @@ def check_filters(
     return Filters(
         text=text,
         type=_check_type(given(type)),
+        copartner_type=_check_type(given(copartner_type), parameter="copartner_type"),
         country=given(country) and resolve(country, parameter="country", types={"Country"}, what="country"),
         city=given(city) and resolve(city, parameter="city", types={"City", "CityDistrict"}, what="city"),
         programme=given(programme) and resolve(programme, parameter="programme", types={"Programme", "Initiative"},
@@ -343,14 +347,14 @@ def check_filters(
     )
 
 
-def _check_type(value: str | None) -> str | None:
+def _check_type(value: str | None, *, parameter: str = "type") -> str | None:
     if value is None:
         return None
     name = str(value).strip().removeprefix(str(CKG._NS)).removeprefix("ckg:")
     for known in PARTICIPANT_TYPES:
         if known.lower() == name.lower():
             return known
-    raise InvalidParameterError("type", value, f"one of {', '.join(PARTICIPANT_TYPES)}")
+    raise InvalidParameterError(parameter, value, f"one of {', '.join(PARTICIPANT_TYPES)}")
 
 
 def _check_role(value: str | None) -> str | None:
@@ -689,6 +693,7 @@ def partner_search(
     active_from: str | date | None = None,
     active_to: str | date | None = None,
     near: str | None = None,
+    copartner_type: str | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> list[PartnerResult]:
     """Organisations and cities that take part in projects, filtered, ranked and explained.
@@ -701,7 +706,7 @@ def partner_search(
     filters = check_filters(
         index, text=text, type=type, country=country, city=city, programme=programme,
         project=project, call=call, role=role, active_from=active_from, active_to=active_to,
-        near=near, limit=limit,
+        near=near, copartner_type=copartner_type, limit=limit,
     )
     return run_search(store, filters, index=index)
 
@@ -787,6 +792,12 @@ def matching_participations(
         project_sets.append(network.projects_funded_by(filters.call.iri))
     if filters.programme:
         project_sets.append(network.projects_funded_by(filters.programme.iri))
+    copartners: dict[str, set[str]] = {}
+    if filters.copartner_type:  # the projects with a participant of that type, and who they are
+        for y in index.members(type=filters.copartner_type) & network.participants:
+            for p in network.first_roles[y]:
+                copartners.setdefault(p, set()).add(y)
+        project_sets.append(set(copartners))
     participants = _common(participant_sets)
     projects = _common(project_sets)
     wanted = None
@@ -798,6 +809,8 @@ def matching_participations(
         """The projects that pass the project filters (thousands for a busy participant)."""
         if projects is not None:
             candidates = [p for p in candidates if p in projects]
+        if copartners and participant is not None:  # a co-partner of that type other than itself
+            candidates = [p for p in candidates if copartners[p] - {participant}]
         if dated:
             if participant is not None and candidates is network.first_roles.get(participant):  # all its projects
                 return network.active_projects(participant, filters.active_from, filters.active_to)
@@ -829,7 +842,8 @@ def matching_participations(
         found: dict[str, dict[str, str]] = defaultdict(dict)
         for p in kept(projects):
             for x in network.participants_of(p):
-                if (participants is None or x in participants) and (wanted is None or x in wanted):
+                if (participants is None or x in participants) and (wanted is None or x in wanted) \
+                        and (not copartners or copartners[p] - {x}):
                     role = role_of(x, p)
                     if role is not None:
                         found[x][p] = role
@@ -1164,6 +1178,11 @@ class _ResultBuilder:
                 more, phrase = self.funding_path(path)
                 steps += more
                 words.append(phrase)
+        if self.filters.copartner_type:
+            typed = self.index.members(type=self.filters.copartner_type)
+            partner = min((y for y in self.network.participants_of(project) if y != x and y in typed), key=self.name)
+            steps.append(self.takes_part(partner, project))
+            words.append(f"with {self.short(partner)} ({self.index.get(partner).type})")
         if self.filters.call:
             call = self.filters.call.iri
             steps.append(self.step(project, "fundedUnderCall", call, f"{self.name(project)} funded under {self.name(call)}",

@@ -14,7 +14,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from citykg.entity_search import ENTITY_TYPES, MAX_QUERY_CHARS, label_index, search
 from citykg.errors import InvalidParameterError, NotAcceptableError
@@ -26,13 +26,14 @@ from citykg.partner_search import (
     check_filters,
     run_search,
 )
+from citykg.partner_table import MEDIA_TYPES, partner_table
 from citykg.store import GraphStore
 from graph_api.media_types import negotiate
 from graph_api.pages import templates
 
 FILTERS = ("text", "type", "country", "city", "programme", "project", "call", "role",
-           "active_from", "active_to", "near")
-PAGE_OFFERS = {"application/json": "json", "text/html": "html"}
+           "active_from", "active_to", "near", "copartner_type")
+PAGE_OFFERS = {"application/json": "json", "text/html": "html", "text/csv": "csv", MEDIA_TYPES["xlsx"][0]: "xlsx"}
 ERRORS = {422: {"description": "A filter value that names nothing or is not allowed, a value of the wrong type, or an unknown parameter"}}
 
 Name = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS)]
@@ -55,24 +56,32 @@ def router(store: GraphStore) -> APIRouter:
         active_from: Annotated[str | None, Query(description="ISO date: YYYY, YYYY-MM or YYYY-MM-DD")] = None,
         active_to: Annotated[str | None, Query(description="ISO date: YYYY, YYYY-MM or YYYY-MM-DD")] = None,
         near: Annotated[str | None, Query(max_length=MAX_QUERY_CHARS, description="An organisation or city: rank by closeness to it")] = None,
+        copartner_type: Annotated[str | None, Query(description=f"Only projects with another participant of this type (CityHall, University...): one of {', '.join(PARTICIPANT_TYPES)}")] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-        format: Annotated[str | None, Query(pattern="^(json|html)$")] = None,
+        format: Annotated[str | None, Query(pattern="^(json|html|csv|xlsx)$", description="json, html, or a table to download: csv or xlsx (one row per organisation, project and reason, with citations)")] = None,
     ):
         """Organisations and cities that have worked on projects, filtered, ranked and explained:
         each result with its type, place, projects (role, allocation) and the reasons it matched,
         as paths through the graph, each step with its document and lines."""
         fmt = format or negotiate(request.headers.get("accept"), PAGE_OFFERS)
         if fmt is None:
-            raise NotAcceptableError("/partners answers in application/json or text/html")
+            raise NotAcceptableError("/partners answers in application/json, text/html, text/csv or XLSX")
         given = dict(text=text, type=type, country=country, city=city, programme=programme, project=project,
-                     call=call, role=role, active_from=active_from, active_to=active_to, near=near)
+                     call=call, role=role, active_from=active_from, active_to=active_to, near=near,
+                     copartner_type=copartner_type)
         unknown = next((n for n in request.query_params if n not in (*FILTERS, "limit", "format")), None)
         if unknown is not None:
             error = InvalidParameterError(unknown, request.query_params[unknown],
                                           f"no such parameter; the filters are {', '.join(FILTERS)}, limit, format")
-            if fmt == "json":
+            if fmt != "html":
                 raise error
             return _page(store, given, limit, error=error)
+        if fmt in MEDIA_TYPES:
+            filters = check_filters(label_index(store), **given, limit=limit)
+            media_type, suffix = MEDIA_TYPES[fmt]
+            body = partner_table(run_search(store, filters), fmt, filters=filters.describe())
+            return Response(body, media_type=media_type, headers={
+                "Content-Disposition": f'attachment; filename="citykg-partners.{suffix}"', "Vary": "Accept"})
         if fmt == "json":
             filters = check_filters(label_index(store), **given, limit=limit)
             results = run_search(store, filters)
@@ -120,6 +129,8 @@ def _page(store: GraphStore, given: dict, limit: int, error: InvalidParameterErr
             context["query"] = filters.describe()
             params = {k: v for k, v in given.items() if v} | {"limit": limit, "format": "json"}
             context["json_url"] = "/partners?" + urlencode(params)
+            context["csv_url"] = "/partners?" + urlencode(params | {"format": "csv"})
+            context["xlsx_url"] = "/partners?" + urlencode(params | {"format": "xlsx"})
         except InvalidParameterError as error:
             context["error"] = str(error)
             context["candidates"] = [

@@ -26,3 +26,20 @@ def test_a_map_by_name_from_the_browser_and_its_error_page(live_server, browser)
     assert response.status == 200
     page.wait_for_function("window.citykgMap && window.citykgMap.stabilised", timeout=60_000)
     page.close()
+
+
+def test_search_with_a_co_partner_type_then_download_the_csv(live_server, browser):
+    page = browser.new_page(accept_downloads=True)
+    page.goto(f"{live_server}/partners")
+    page.select_option("select[name=type]", "University")
+    page.fill("input[name=country]", "Romania")
+    page.select_option("select[name=copartner_type]", "CityHall")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_selector("article.result")
+    found = page.eval_on_selector_all("article.result h2 a", "links => links.map(a => a.getAttribute('href'))")
+    assert set(found) == {"/entities/org/utcn", "/entities/org/ubb"}
+    with page.expect_download() as download:
+        page.click("text=CSV")
+    text = open(download.value.path(), encoding="utf-8-sig").read()
+    assert text.startswith("organisation_id,") and "org/utcn" in text and "001_4743cbcc972cd821.txt" in text
+    page.close()
