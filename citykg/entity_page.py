@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from citykg.entity_search import ENTITY_ID, label_index, per_build
+from citykg.entity_search import ENTITY_ID, label_index
 from citykg.errors import NotFoundError
 from citykg.namespaces import BASE, CKG, PREFIXES
 from citykg.partner_search import (
@@ -30,6 +30,7 @@ from citykg.partner_search import (
     PartnerNetwork,
     Source,
     allocations,
+    document_index,
     merge_sources,
     participation_statement,
     partner_network,
@@ -46,6 +47,10 @@ _CKG = str(CKG._NS)
 #: Turtle prefixes for an entity graph (entity IRIs are left whole: they read better).
 TURTLE_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "kg"}
 IDENTIFIERS = (("wikidata", "Wikidata"), ("ror", "ROR"), ("homepage", "homepage"))
+#: A CORDIS project's page, by its grant agreement number.
+CORDIS_PROJECT = "https://cordis.europa.eu/project/id/{}"
+#: The identity block's statements, each cited when a document states it.
+IDENTITY = ("acronym", "city", "country", "wikidata", "ror", "homepage", "grantAgreement")
 #: At most this many projects, participants, partners and statements of one property per page.
 SHOWN = 200
 #: Statements of the entity shown in the identity block or in their own section, not as facts.
@@ -71,6 +76,7 @@ class Identifier:
     scheme: str
     value: str
     url: str
+    sources: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,7 @@ class EntityPage:
     partners_total: int = 0
     projects_total: int = 0  # projects (or, for a project, participants) in all
     documents: dict[str, str] = field(default_factory=dict)  # doc id -> title, of every document
+    identity_sources: dict[str, tuple[Source, ...]] = field(default_factory=dict)  # acronym, city, country -> lines
 
     @property
     def name(self) -> str:
@@ -158,7 +165,7 @@ def entity_page(store: GraphStore, entity_id: str) -> EntityPage:
     if iri not in out or not out[iri]:
         raise NotFoundError(f"no entity {entity_id!r} in the graph")
     own = out[iri]
-    files, titles = document_names(store)
+    documents = document_index(store)
 
     def ref(node: str) -> EntityRef:
         entity = index.get(node)
@@ -187,7 +194,8 @@ def entity_page(store: GraphStore, entity_id: str) -> EntityPage:
         incoming[statement[1]].append(statement)
     statements = [s for group in incoming.values() for s in group[:SHOWN]]
     participations = _involvements(network, iri, ref)
-    keys = {(s, p, o) for s, p, o in statements}
+    identity = [(iri, _CKG + name, value) for name in IDENTITY for value in own.get(_CKG + name, [])]
+    keys = {(s, p, o) for s, p, o in statements + identity}
     keys |= {key for *_, key in participations}
     cited = statement_sources(store, keys)
     money = allocations(store, {(x, p, role) for x, p, role, _ in participations})
@@ -221,9 +229,7 @@ def entity_page(store: GraphStore, entity_id: str) -> EntityPage:
 
     partners, partners_total = _partners(network, iri, ref)
     mentions = merge_sources(
-        Source(_first(props, _CKG + "sourceDocument").removeprefix(BASE), files.get(_first(props, _CKG + "sourceDocument")),
-               int(_first(props, _CKG + "lineStart")), int(_first(props, _CKG + "lineEnd")), _first(props, _CKG + "method"))
-        for props in out.values()
+        _mention(props, documents) for props in out.values()
         if _first(props, _CKG + "about") == iri and _first(props, _CKG + "sourceDocument") and _first(props, _CKG + "lineStart")
     )
     names = {o.language or "": o.value for o in own.get(SKOS + "prefLabel", []) if isinstance(o, ox.Literal)}
@@ -232,7 +238,13 @@ def entity_page(store: GraphStore, entity_id: str) -> EntityPage:
     for prop, scheme in IDENTIFIERS:
         for node in own.get(_CKG + prop, []):
             value = node.value.rsplit("/", 1)[-1] if scheme != "homepage" else node.value
-            identifiers.append(Identifier(scheme, value, node.value))
+            identifiers.append(Identifier(scheme, value, node.value, cited.get((iri, _CKG + prop, node), ())))
+    for number in own.get(_CKG + "grantAgreement", []):
+        sources = cited.get((iri, _CKG + "grantAgreement", number), ())
+        if number.value.isdigit():  # a CORDIS grant agreement (a national contract number has letters)
+            identifiers.append(Identifier("CORDIS", number.value, CORDIS_PROJECT.format(number.value), sources))
+    identity_sources = {name: merge_sources(s for value in own.get(_CKG + name, []) for s in cited.get((iri, _CKG + name, value), ()))
+                        for name in ("acronym", "city", "country")}
     entity = index.get(iri)
     city, country, note = _first(own, _CKG + "city"), _first(own, _CKG + "country"), _first(own, SKOS + "editorialNote")
     return EntityPage(
@@ -254,22 +266,17 @@ def entity_page(store: GraphStore, entity_id: str) -> EntityPage:
         mentions=mentions,
         partners_total=partners_total,
         projects_total=len(network.projects_of(iri)) or len(network.participants_of(iri)),
-        documents=titles,
+        documents={iri.removeprefix(BASE): title or "" for iri, (_, title) in documents.items()},
+        identity_sources=identity_sources,
     )
 
 
-def document_names(store: GraphStore) -> tuple[dict[str, str], dict[str, str]]:
-    """Every source document's file name (by IRI) and title (by id), kept per served build."""
-
-    def read(store: GraphStore) -> tuple[dict[str, str], dict[str, str]]:
-        files, titles = {}, {}
-        for row in run_named_query(store, "document_files"):
-            iri = row["document"].value
-            files[iri] = row["fileName"].value
-            titles[iri.removeprefix(BASE)] = row["title"].value if row["title"] is not None else ""
-        return files, titles
-
-    return per_build(store, "document_names", read)
+def _mention(props: dict, documents: dict[str, tuple[str, str | None]]) -> Source:
+    """Where a document names the entity, from the mention's properties."""
+    document = _first(props, _CKG + "sourceDocument")
+    file, title = documents.get(document, (None, None))
+    return Source(document.removeprefix(BASE), file, int(_first(props, _CKG + "lineStart")),
+                  int(_first(props, _CKG + "lineEnd")), _first(props, _CKG + "method"), title)
 
 
 def _first(props: dict, predicate: str) -> str | None:

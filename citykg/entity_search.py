@@ -42,7 +42,7 @@ from rapidfuzz import fuzz, process
 
 from citykg.errors import AmbiguousParameterError, InvalidParameterError
 from citykg.namespaces import BASE
-from citykg.queries import get_query
+from citykg.queries import NODE_ID, get_query
 from citykg.store import EmbeddedStore, GraphStore, MemoryStore
 from ingest.normalise import fold, stem
 
@@ -582,7 +582,7 @@ class EntityResolver:
         """The IRI of any node an id or IRI names (a participation, a document: things without a
         name), or of the entity a name names; a node the graph does not have is refused."""
         text = str(value).strip()
-        is_id = ENTITY_ID.fullmatch(text) is not None
+        is_id = NODE_ID.fullmatch(text) is not None
         if (is_id or text.startswith(("http://", "https://"))) and self.index.get(text) is None:
             iri = BASE + text if is_id else text
             if not list(self.store.query(get_query("node_exists").text, bindings={"node": _named_node(iri)})):

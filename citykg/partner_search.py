@@ -111,17 +111,26 @@ class EntityRef:
 
 @dataclass(frozen=True)
 class Source:
-    """Where a document states a fact: its id (``doc/000_...``), file name and lines."""
+    """Where a document states a fact: its id (``doc/000_...``), file name, lines and title."""
 
     document: str
     file: str | None
     line_start: int
     line_end: int
     method: str | None = None
+    title: str | None = None
+
+    @property
+    def lines(self) -> str:
+        return str(self.line_start) if self.line_start == self.line_end else f"{self.line_start}-{self.line_end}"
 
     def __str__(self) -> str:
-        lines = str(self.line_start) if self.line_start == self.line_end else f"{self.line_start}-{self.line_end}"
-        return f"{self.file or self.document}:{lines}"
+        return f"{self.file or self.document}:{self.lines}"
+
+    @property
+    def passage(self) -> str:
+        """The passage view of these lines: ``/documents/000_x?lines=9-10#L9``."""
+        return f"/documents/{self.document.removeprefix('doc/')}?lines={self.lines}#L{self.line_start}"
 
 
 def merge_sources(sources: Iterable[Source]) -> tuple[Source, ...]:
@@ -136,7 +145,7 @@ def merge_sources(sources: Iterable[Source]) -> tuple[Source, ...]:
             methods[key].add(source.method)
     return tuple(
         Source(s.document, s.file, s.line_start, s.line_end,
-               ", ".join(sorted(methods[key], key=lambda m: (m != "reviewed", m))) or None)
+               ", ".join(sorted(methods[key], key=lambda m: (m != "reviewed", m))) or None, s.title)
         for key, s in sorted(first.items(), key=lambda item: item[0])
     )
 
@@ -248,7 +257,7 @@ class PartnerResult:
         for reason, original in zip(data["reasons"], self.reasons):
             for step, step_obj in zip(reason["steps"], original.steps):
                 step["knowledge_base"] = step_obj.knowledge_base
-                step["sources"] = [{**s, "cite": str(o)} for s, o in zip(step["sources"], step_obj.sources)]
+                step["sources"] = [{**s, "cite": str(o), "passage": o.passage} for s, o in zip(step["sources"], step_obj.sources)]
         return data
 
 
@@ -941,15 +950,16 @@ def statement_sources(store: GraphStore, keys: set[tuple[str, str, Term]]) -> di
         return {}
     named = get_query("statement_sources")
     bound = [(ox.Literal(statement_key(s, p)),) for s, p in sorted({k[:2] for k in keys})]
-    files = _document_files(store)
+    documents = document_index(store)
     found: dict[tuple[str, str, Term], list[Source]] = defaultdict(list)
     for row in store.query(bind_rows(named.text, ["key"], bound)):
         subject, prop, obj, document, start, end, method = (row[i] for i in range(7))
         key = (subject.value, prop.value, obj)
         if key in keys:
+            file, title = documents.get(document.value, (None, None))
             found[key].append(Source(
-                document=document.value.removeprefix(BASE), file=files.get(document.value),
-                line_start=int(start.value), line_end=int(end.value), method=method.value if method else None,
+                document=document.value.removeprefix(BASE), file=file, line_start=int(start.value),
+                line_end=int(end.value), method=method.value if method else None, title=title,
             ))
     return {k: merge_sources(v) for k, v in found.items()}
 
@@ -970,11 +980,13 @@ def allocations(store: GraphStore, shown: set[tuple[str, str, str]]) -> dict[tup
     return found
 
 
-def _document_files(store: GraphStore) -> dict[str, str]:
-    """Document IRI -> file name, kept per build (sources cite ``FILE:LINE``)."""
+def document_index(store: GraphStore) -> dict[str, tuple[str, str | None]]:
+    """Document IRI -> (file name, title), kept per build: sources cite ``FILE:LINE`` and show
+    the title."""
 
-    def read(store: GraphStore) -> dict[str, str]:
-        return {row[0].value: row[1].value for row in store.query(get_query("document_files").text)}
+    def read(store: GraphStore) -> dict[str, tuple[str, str | None]]:
+        return {row[0].value: (row[1].value, row[2].value if row[2] is not None else None)
+                for row in store.query(get_query("document_files").text)}
 
     return per_build(store, "document_files", read)
 

@@ -27,8 +27,10 @@ MEDIA_TYPES = {"csv": ("text/csv; charset=utf-8", "csv"),
 
 
 def _citations(reason: Reason) -> str:
-    """``000_x.txt:7; 001_y.txt:10-12``, or ``knowledge base`` when no step has a document."""
-    cited = dict.fromkeys(str(source) for step in reason.steps for source in step.sources)
+    """``000_x.txt:7 (its title); 001_y.txt:10-12 (its title)``, or ``knowledge base`` when no
+    step has a document."""
+    cited = dict.fromkeys(f"{source} ({source.title})" if source.title else str(source)
+                          for step in reason.steps for source in step.sources)
     return "; ".join(cited) or "knowledge base"
 
 

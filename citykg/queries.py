@@ -34,6 +34,8 @@ QUERIES_DIR = PROJECT_ROOT / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("entity", "iri", "string", "date", "integer", "decimal")
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+#: A node's id under the project's base: an entity's (``org/utcn``) or a document's (``doc/000_2d25``).
+NODE_ID = re.compile(r"[a-z]+/[a-z0-9][a-z0-9_-]*")
 #: What turns an entity parameter's value into an IRI: (parameter name, value) -> IRI.
 Resolve = Callable[[str, str], str]
 
@@ -50,7 +52,7 @@ class Param:
         text = str(raw).strip()
         try:
             if self.type == "entity":
-                if re.fullmatch(r"[a-z]+/[a-z0-9][a-z0-9-]*", text):
+                if NODE_ID.fullmatch(text):
                     return ox.NamedNode(BASE + text)
                 return ox.NamedNode(text)
             if self.type == "iri":

@@ -17,7 +17,7 @@ from citykg.store import GraphStore, open_store
 from citykg.workers import QueryWorkers
 from graph_api import errors, graph_store, named_queries, query_page, sparql
 from graph_api import partners
-from graph_api import entities
+from graph_api import documents, entities
 from graph_api import map as network_map
 from graph_api.body_limit import BodyLimit
 
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(query_page.router())
     app.include_router(partners.router(store))
     app.include_router(entities.router(store))
+    app.include_router(documents.router(store, settings))
     app.include_router(network_map.router(store, settings))
     app.mount("/static", query_page.static_files(), name="static")
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

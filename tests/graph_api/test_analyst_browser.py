@@ -43,3 +43,17 @@ def test_search_with_a_co_partner_type_then_download_the_csv(live_server, browse
     text = open(download.value.path(), encoding="utf-8-sig").read()
     assert text.startswith("organisation_id,") and "org/utcn" in text and "001_4743cbcc972cd821.txt" in text
     page.close()
+
+
+def test_a_citation_opens_the_passage_with_the_cited_lines_marked(live_server, browser):
+    page = browser.new_page()
+    page.goto(f"{live_server}/partners?near=UTCN")
+    page.click("article.result ul.reasons details summary")
+    page.click("article.result ul.reasons details a.cite")
+    page.wait_for_selector("ol.passage li.cited mark")
+    assert "/documents/" in page.url and "#L" in page.url
+    assert page.text_content("h1").strip(), "the document's title"
+    cited = page.eval_on_selector_all("ol.passage li.cited", "items => items.map(i => i.id)")
+    line = page.url.split("#L")[1]
+    assert f"L{line}" in cited
+    page.close()
