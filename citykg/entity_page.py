@@ -18,10 +18,11 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 import pyoxigraph as ox
 
-from citykg.entity_search import ENTITY_ID, label_index
+from citykg.entity_search import ENTITY_ID, key_of, label_index, per_build, tokens
 from citykg.errors import NotFoundError
 from citykg.namespaces import BASE, CKG, PREFIXES
 from citykg.partner_search import (
@@ -39,6 +40,7 @@ from citykg.partner_search import (
 from citykg.queries import run_named_query
 from citykg.results import serialize_result
 from citykg.store import GraphStore
+from ingest.normalise import fold, load_lexicon
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -69,6 +71,7 @@ class Fact:
     value: str | None  # a literal's value, or an amount as text
     sources: tuple[Source, ...]
     surface: tuple[str, ...] = ()  # the words a date or amount was written as
+    labels: dict[str, str] = field(default_factory=dict)  # the property's label by language (ro, en)
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,6 @@ class EntityPage:
     names: dict[str, str]  # lang -> preferred name
     other_names: tuple[str, ...]
     acronym: str | None
-    note: str | None
     identifiers: tuple[Identifier, ...]
     city: EntityRef | None
     country: EntityRef | None
@@ -166,6 +168,7 @@ def entity_page(store: GraphStore, entity_id: str) -> EntityPage:
         raise NotFoundError(f"no entity {entity_id!r} in the graph")
     own = out[iri]
     documents = document_index(store)
+    vocabulary = property_labels(store)
 
     def ref(node: str) -> EntityRef:
         entity = index.get(node)
@@ -213,7 +216,7 @@ def entity_page(store: GraphStore, entity_id: str) -> EntityPage:
             value = str(found) if found else obj.value.removeprefix(BASE)
         else:
             target = ref(obj.value)
-        facts.append(Fact(ref(subject), prop.removeprefix(_CKG), target, value, sources))
+        facts.append(Fact(ref(subject), prop.removeprefix(_CKG), target, value, sources, labels=vocabulary.get(prop, {})))
     facts.sort(key=lambda f: (f.subject.id != entity_id, f.property, f.object.name if f.object else f.value or ""))
 
     projects, participants = [], []
@@ -246,16 +249,15 @@ def entity_page(store: GraphStore, entity_id: str) -> EntityPage:
     identity_sources = {name: merge_sources(s for value in own.get(_CKG + name, []) for s in cited.get((iri, _CKG + name, value), ()))
                         for name in ("acronym", "city", "country")}
     entity = index.get(iri)
-    city, country, note = _first(own, _CKG + "city"), _first(own, _CKG + "country"), _first(own, SKOS + "editorialNote")
+    city, country = _first(own, _CKG + "city"), _first(own, _CKG + "country")
     return EntityPage(
         id=entity_id,
         iri=iri,
         type=entity.type if entity else (types[-1] if types else "Thing"),
         types=tuple(types),
         names={lang: name for lang, name in sorted(names.items())},
-        other_names=tuple(sorted({o.value for o in own.get(SKOS + "altLabel", [])} - set(names.values()))),
+        other_names=aliases_that_are_names(list(names.values()), [o.value for o in own.get(SKOS + "altLabel", [])]),
         acronym=_first(own, _CKG + "acronym"),
-        note=note,
         identifiers=tuple(identifiers),
         city=ref(city) if city else None,
         country=ref(country) if country else None,
@@ -269,6 +271,45 @@ def entity_page(store: GraphStore, entity_id: str) -> EntityPage:
         documents={iri.removeprefix(BASE): title or "" for iri, (_, title) in documents.items()},
         identity_sources=identity_sources,
     )
+
+
+def property_labels(store: GraphStore) -> dict[str, dict[str, str]]:
+    """Each property of the ontology's labels by language (``memberOf`` -> ro "membru al", en
+    "member of"), kept per served build."""
+
+    def read(store: GraphStore) -> dict[str, dict[str, str]]:
+        labels: dict[str, dict[str, str]] = defaultdict(dict)
+        for row in run_named_query(store, "map_vocabulary"):
+            labels[row["term"].value].setdefault(row["label"].language or "en", row["label"].value)
+        return dict(labels)
+
+    return per_build(store, "property_labels", read)
+
+
+def aliases_that_are_names(names: list[str], aliases: list[str]) -> tuple[str, ...]:
+    """The other names worth showing: an alias that is a shown name again up to case, diacritics,
+    spacing or inflection ("Cluj- Napoca", "Municipiului Cluj-Napoca" beside "Municipiul
+    Cluj-Napoca"), or a common word of the language alone ("Universității"), is not shown (search
+    still finds the entity by it).
+
+    >>> aliases_that_are_names(["Cluj-Napoca"], ["Cluj- Napoca", "Cluj", "Municipiul Cluj-Napoca", "Municipiului Cluj-Napoca"])
+    ('Cluj', 'Municipiul Cluj-Napoca')
+    """
+    common = _common_words()
+    seen = {key_of(tokens(name)) for name in names}
+    shown = []
+    for alias in sorted(aliases, key=lambda a: (key_of(tokens(a)), a)):
+        key, words = key_of(tokens(alias)), tokens(alias)
+        if key in seen or not words or (len(words) == 1 and not alias.isupper() and fold(alias) in common):
+            continue
+        seen.add(key)
+        shown.append(alias)
+    return tuple(sorted(shown, key=str.casefold))
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    return frozenset(fold(word) for word in load_lexicon())
 
 
 def _mention(props: dict, documents: dict[str, tuple[str, str | None]]) -> Source:

@@ -66,10 +66,11 @@ _CKG = BASE + "ontology#"
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
-_LABEL = {_SKOS + "prefLabel": "prefLabel", _SKOS + "altLabel": "altLabel", _CKG + "acronym": "acronym"}
+_LABEL = {_SKOS + "prefLabel": "prefLabel", _SKOS + "altLabel": "altLabel", _CKG + "acronym": "acronym",
+          _SKOS + "notation": "notation"}
 _PLACE = {_CKG + "city": "city", _CKG + "country": "country"}
 #: A label's property: the preferred name ranks above other names.
-_PROPERTY_RANK = {"prefLabel": 0, "acronym": 1, "altLabel": 2}
+_PROPERTY_RANK = {"prefLabel": 0, "acronym": 1, "altLabel": 2, "notation": 3}
 PREFIX_EXPANSIONS = 64  # words a last, unfinished query word may stand for
 FUZZY_CUTOFF = 75.0  # rapidfuzz ratio a misspelt word needs to stand for a known one
 MAX_CANDIDATES = 5000  # entities whose labels are scored for one query
@@ -82,7 +83,7 @@ MIN_COVERAGE = 0.5  # a hit has at least half of the query's words (other than s
 @dataclass(frozen=True)
 class Label:
     text: str
-    property: str  # prefLabel | altLabel | acronym
+    property: str  # prefLabel | altLabel | acronym | notation (a code: the name of what has no other)
     lang: str | None
     key: str  # folded stems, space-separated: what labels are compared on
 
@@ -431,7 +432,8 @@ class LabelIndex:
                    if h.coverage == 1.0 and h.score >= RESOLVE_CUTOFF]
         whole = [h for h in fitting if h.score == 100.0]  # the value is one of its names, up to case, accents, endings
         if len(whole) > 1:
-            raise AmbiguousParameterError(parameter, text, f"{text!r} names more than one {what}; give one of their ids",
+            raise AmbiguousParameterError(parameter, text, f"{text!r} names more than one {what}: "
+                                          f"{', '.join(h.id for h in whole)}; give one of these ids",
                                           [_candidate(h) for h in whole])
         if whole:
             return self.entities[self._by_iri[whole[0].iri]]
@@ -447,7 +449,8 @@ class LabelIndex:
                                         [_candidate(h) for h in close])
         tied = [h for h in fitting if h.rank_key()[:3] == fitting[0].rank_key()[:3]]
         if len(tied) > 1:
-            raise AmbiguousParameterError(parameter, text, f"{text!r} fits more than one {what} equally; give one of their ids",
+            raise AmbiguousParameterError(parameter, text, f"{text!r} fits more than one {what} equally: "
+                                          f"{', '.join(h.id for h in tied)}; give one of these ids",
                                           [_candidate(h) for h in tied])
         return self.entities[self._by_iri[fitting[0].iri]]
 

@@ -1,4 +1,5 @@
-"""A small graph on disk for the HTTP tests that need no real build (clients, guard rails)."""
+"""A small graph on disk for the HTTP tests that need no real build (clients, guard rails), and
+the real build with a small synthetic CORDIS import (what CORDIS data changes on the pages)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,24 @@ def sample_store_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data.write_bytes(ox.serialize(sample_quads(), format=ox.RdfFormat.N_QUADS))
     EmbeddedStore(root).publish([data])
     return root
+
+
+@pytest.fixture(scope="session")
+def cordis_client(tmp_path_factory, sources_dir):
+    """A build with a small synthetic CORDIS import beside the documents."""
+    from fastapi.testclient import TestClient
+
+    from citykg.build import build
+    from citykg.config import Settings
+    from citykg.store import EmbeddedStore
+    from ingest.cordis import import_cordis
+    from ingest.synthetic_cordis import generate
+    from graph_api.app import create_app
+
+    root = tmp_path_factory.mktemp("with-cordis")
+    generate(root / "cordis", projects=20, organisations=30, participations=60, seed=5)
+    import_cordis(root / "cordis", root / "imports")
+    settings = Settings(store=root / "store", sources=sources_dir, inbox=root / "inbox", imports=root / "imports")
+    build(settings)
+    with TestClient(create_app(settings, EmbeddedStore(settings.store))) as client:
+        yield client

@@ -57,3 +57,12 @@ def test_a_citation_opens_the_passage_with_the_cited_lines_marked(live_server, b
     line = page.url.split("#L")[1]
     assert f"L{line}" in cited
     page.close()
+
+
+def test_an_entity_page_reads_clean_in_romanian(live_server, browser):
+    page = browser.new_page()
+    page.goto(f"{live_server}/entities/initiative/cities-mission")
+    text = page.inner_text("main")
+    assert "legat de" in text and "relatedTo" not in text
+    assert "Document 001 names it" not in text  # the curator's note
+    page.close()

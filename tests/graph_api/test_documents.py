@@ -91,24 +91,6 @@ def test_partner_export_citations_carry_the_title(built_store):
     assert any("003_6bd5139cbfa8aace.txt:" in r["citations"] and "URBACT" in r["citations"] for r in rows)
 
 
-@pytest.fixture(scope="module")
-def cordis_client(tmp_path_factory, sources_dir):
-    """A build with a small synthetic CORDIS import beside the documents."""
-    from citykg.build import build
-    from citykg.config import Settings
-    from citykg.store import EmbeddedStore
-    from ingest.cordis import import_cordis
-    from ingest.synthetic_cordis import generate
-
-    root = tmp_path_factory.mktemp("with-cordis")
-    generate(root / "cordis", projects=20, organisations=30, participations=60, seed=5)
-    import_cordis(root / "cordis", root / "imports")
-    settings = Settings(store=root / "store", sources=sources_dir, inbox=root / "inbox", imports=root / "imports")
-    build(settings)
-    with TestClient(create_app(settings, EmbeddedStore(settings.store))) as client:
-        yield client
-
-
 def test_a_cordis_project_links_to_its_cordis_page(cordis_client):
     """CORDIS projects had no link to their CORDIS page."""
     rows = cordis_client.app.state.store.select(
