@@ -1,5 +1,7 @@
 """The named queries of ``queries/`` over HTTP: ``GET /queries`` lists them with their headers,
-``GET /queries/{name}?param=value`` runs one (the same ``run_named_query`` as ``citykg query``).
+``GET /queries/{name}?param=value`` runs one (the same ``run_named_query`` as ``citykg query``);
+``?format=html`` (or a browser's ``Accept``) answers a form for its parameters and a table whose
+entities link to their pages here.
 
 Parameters are bound as values. An entity parameter takes an id, an IRI or a name (resolved by
 ``citykg.entity_search.EntityResolver``: an ambiguous or unknown name is a 422 listing
@@ -10,17 +12,20 @@ without the worker time limit; the answer is negotiated as on ``/sparql`` (or ``
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
-from citykg.entity_search import EntityResolver
+from citykg.entity_search import ENTITY_ID, EntityResolver
 from citykg.errors import NotAcceptableError, QueryError
-from citykg.queries import get_query, load_queries, run_named_query
+from citykg.namespaces import BASE
+from citykg.queries import NamedQuery, get_query, load_queries, run_named_query
 from citykg.results import serialize_result
-from citykg.sparql_text import star_variable_order
+from citykg.sparql_text import query_form, star_variable_order
 from citykg.store import GraphStore
+from graph_api.errors import wants_html
 from graph_api.media_types import (
     FORMAT_ALIASES,
     GRAPH_CONTENT_TYPES,
@@ -29,6 +34,7 @@ from graph_api.media_types import (
     RESULT_MEDIA_TYPES,
     negotiate,
 )
+from graph_api.pages import templates
 
 RESOLVED_HEADER = "CityKG-Resolved"
 
@@ -54,6 +60,8 @@ def router(store: GraphStore) -> APIRouter:
                 raise QueryError(f"parameter {key!r} is given twice")
             params[key] = value
         fmt = request.query_params.get("format")
+        if fmt == "html" or (fmt is None and wants_html(request) and query_form(named.text) == "SELECT"):
+            return _page(store, named, params)
         if fmt is not None and fmt.lower() not in FORMAT_ALIASES:
             raise QueryError(f"unknown format {fmt!r}; one of {', '.join(FORMAT_ALIASES)}")
         resolver = EntityResolver(store)
@@ -76,3 +84,28 @@ def router(store: GraphStore) -> APIRouter:
         return Response(body, media_type=types[chosen], headers=headers)
 
     return api
+
+
+def _cell(term) -> dict[str, str | None]:
+    """A result cell: an entity of the graph links to its page here, anything else is text."""
+    if term is None:
+        return {"text": "", "href": None}
+    text = term.value
+    local = text.removeprefix(BASE) if isinstance(term, ox.NamedNode) and text.startswith(BASE) else None
+    return {"text": text, "href": f"/entities/{local}" if local and ENTITY_ID.fullmatch(local) else None}
+
+
+def _page(store: GraphStore, named: NamedQuery, params: dict[str, str]) -> HTMLResponse:
+    """The query's parameters as a form and its answer as a table, for a browser."""
+    resolver = EntityResolver(store)
+    result = run_named_query(store, named.name, params, resolver.iri)
+    if not isinstance(result, ox.QuerySolutions):
+        raise NotAcceptableError(f"query {named.name!r} answers a graph or a boolean, not a table: "
+                                 "ask for format=jsonld, ttl or json")
+    variables = star_variable_order(named.text, [v.value for v in result.variables])
+    rows = [[_cell(row[v]) for v in variables] for row in result]
+    links = {fmt: f"/queries/{named.name}?" + urlencode({**params, "format": fmt}) for fmt in ("csv", "json")}
+    body = templates.get_template("named_query.html").render(
+        named=named, given=params, resolved=resolver.resolved, variables=variables, rows=rows,
+        csv_url=links["csv"], json_url=links["json"])
+    return HTMLResponse(body, headers={"Vary": "Accept"})

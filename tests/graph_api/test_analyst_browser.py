@@ -66,3 +66,28 @@ def test_an_entity_page_reads_clean_in_romanian(live_server, browser):
     assert "legat de" in text and "relatedTo" not in text
     assert "Document 001 names it" not in text  # the curator's note
     page.close()
+
+
+def test_the_query_page_opens_result_iris_here(live_server, browser):
+    page = browser.new_page()
+    page.goto(f"{live_server}/")
+    page.click("button.example[data-name=project_partners]")
+    link = page.wait_for_selector("a[data-iri^='https://w3id.org/citykg/org/']", timeout=30_000)
+    href = link.get_attribute("href")
+    assert href.startswith("/entities/org/")
+    page.goto(f"{live_server}/queries/organisation_projects?format=html")
+    page.fill("input[name=organisation]", "UTCN")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_selector("table.results a[href^='/entities/project/']")
+    assert page.text_content("p.resolved code") == "org/utcn"
+    page.close()
+
+
+def test_entity_fields_autocomplete_from_search(live_server, browser):
+    page = browser.new_page()
+    page.goto(f"{live_server}/partners")
+    page.fill("input[name=city]", "Clujul")
+    page.wait_for_function("document.querySelectorAll('#names-city option').length > 0", timeout=10_000)
+    options = page.eval_on_selector_all("#names-city option", "os => os.map(o => o.value)")
+    assert "city/cluj-napoca" in options
+    page.close()
