@@ -21,6 +21,7 @@ from citykg.errors import InvalidParameterError, NotAcceptableError
 from citykg.partner_search import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    Filters,
     PARTICIPANT_TYPES,
     ROLES,
     check_filters,
@@ -112,13 +113,23 @@ def router(store: GraphStore) -> APIRouter:
     return api
 
 
+def map_url(filters: Filters) -> str | None:
+    """The map of a search's place, project or programme, or around what it is near; None when
+    the search names none of these (a map of every match would be the whole graph)."""
+    scope = {name: getattr(filters, name).id for name in ("project", "programme", "city", "country")
+             if getattr(filters, name) is not None}
+    if filters.near is not None:
+        scope |= {"around": filters.near.id, "radius": "1"}
+    return "/map?" + urlencode(scope) if scope else None
+
+
 def _page(store: GraphStore, given: dict, limit: int, error: InvalidParameterError | None = None) -> HTMLResponse:
     """The search page: the form, and the results when a filter is given (an error in place of
     them, with status 422, when a filter is wrong)."""
     form = {k: (v or "") for k, v in given.items()}
     form["limit"] = limit
     context = dict(form=form, types=PARTICIPANT_TYPES, roles=ROLES, max_chars=MAX_QUERY_CHARS,
-                   results=None, error=None, candidates=(), query=None, json_url=None)
+                   results=None, error=None, candidates=(), query=None, json_url=None, map_url=None)
     status = 200
     if error is not None:
         context["error"], status = str(error), 422
@@ -131,6 +142,7 @@ def _page(store: GraphStore, given: dict, limit: int, error: InvalidParameterErr
             context["json_url"] = "/partners?" + urlencode(params)
             context["csv_url"] = "/partners?" + urlencode(params | {"format": "csv"})
             context["xlsx_url"] = "/partners?" + urlencode(params | {"format": "xlsx"})
+            context["map_url"] = map_url(filters)
         except InvalidParameterError as error:
             context["error"] = str(error)
             context["candidates"] = [

@@ -40,6 +40,20 @@ def built_store(built_settings: Settings, build_report: BuildReport) -> Embedded
     return EmbeddedStore(built_settings.store)
 
 
+@pytest.fixture(scope="session")
+def cordis_settings(tmp_path_factory: pytest.TempPathFactory, sources_dir: Path) -> Settings:
+    """Settings of a build of the documents with a small synthetic CORDIS import beside them."""
+    from ingest.cordis import import_cordis
+    from ingest.synthetic_cordis import generate
+
+    root = tmp_path_factory.mktemp("with-cordis")
+    generate(root / "cordis", projects=20, organisations=30, participations=60, seed=5)
+    import_cordis(root / "cordis", root / "imports")
+    settings = Settings(store=root / "store", sources=sources_dir, inbox=root / "inbox", imports=root / "imports")
+    build(settings)
+    return settings
+
+
 #: Debian's Chromium, headless, with nothing that phones home: the browser tests drive it.
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -43,21 +43,12 @@ def sample_store_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def cordis_client(tmp_path_factory, sources_dir):
-    """A build with a small synthetic CORDIS import beside the documents."""
+def cordis_client(cordis_settings):
+    """The app over the build with a small synthetic CORDIS import."""
     from fastapi.testclient import TestClient
 
-    from citykg.build import build
-    from citykg.config import Settings
     from citykg.store import EmbeddedStore
-    from ingest.cordis import import_cordis
-    from ingest.synthetic_cordis import generate
     from graph_api.app import create_app
 
-    root = tmp_path_factory.mktemp("with-cordis")
-    generate(root / "cordis", projects=20, organisations=30, participations=60, seed=5)
-    import_cordis(root / "cordis", root / "imports")
-    settings = Settings(store=root / "store", sources=sources_dir, inbox=root / "inbox", imports=root / "imports")
-    build(settings)
-    with TestClient(create_app(settings, EmbeddedStore(settings.store))) as client:
+    with TestClient(create_app(cordis_settings, EmbeddedStore(cordis_settings.store))) as client:
         yield client

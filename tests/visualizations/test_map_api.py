@@ -71,8 +71,10 @@ def test_bad_radius_type_and_language_are_400(client, project):
         assert client.get("/map", params=params).status_code == 400, params
 
 
-def test_a_map_too_large_to_draw_is_refused_but_exports(client, monkeypatch):
+def test_a_map_too_large_to_draw_is_grouped_and_exports_whole(client, monkeypatch):
+    """It was refused with a message naming the CLI's flags."""
     monkeypatch.setattr(maps, "DRAW_LIMIT", 10)
-    refused = client.get("/map")
-    assert refused.status_code == 400 and "narrow it" in refused.json()["error"]
+    grouped = client.get("/map")
+    assert grouped.status_code == 200 and "grupate după tip și țară" in grouped.text and "--project" not in grouped.text
+    assert client.get("/map", params={"format": "png"}).status_code == 200
     assert client.get("/map", params={"format": "graphml"}).status_code == 200
