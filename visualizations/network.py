@@ -138,6 +138,18 @@ def _amount(value: Any) -> float | None:
         return None
 
 
+def _typed(row: Mapping[str, Any], types: dict[str, str]) -> str | None:
+    """The row's entity, its most specific class kept in ``types`` (a store may also hold the
+    superclasses); None for a row that is about no entity a map draws."""
+    node, type_ = row.get("node"), row.get("type")
+    if not node or not type_ or local_name(type_) not in KIND_OF_TYPE:
+        return None
+    name = local_name(type_)
+    if TYPE_RANK.get(name, 2) > TYPE_RANK.get(types.get(node, ""), -1):
+        types[node] = name
+    return node
+
+
 def build_network(
     rows: Iterable[Mapping[str, Any]],
     *,
@@ -167,12 +179,9 @@ def build_network(
     mentions: dict[str, set[str]] = defaultdict(set)
 
     for row in rows:
-        node, type_ = row.get("node"), row.get("type")
-        if not node or not type_ or local_name(type_) not in KIND_OF_TYPE:
+        node = _typed(row, types)
+        if node is None:
             continue
-        name = local_name(type_)
-        if TYPE_RANK.get(name, 2) > TYPE_RANK.get(types.get(node, ""), -1):
-            types[node] = name  # the most specific class (a store may also hold the superclasses)
         if row.get("label"):
             labels[node].setdefault(row.get("labelLang") or "ro", str(row["label"]))
         if row.get("acronym"):
@@ -356,12 +365,9 @@ def aggregate(rows: Iterable[Mapping[str, Any]], *, lang: str = "ro", focus: Ite
     names: dict[str, str] = {}
     ties: list[tuple[str, str, str]] = []
     for row in rows:
-        node, type_ = row.get("node"), row.get("type")
-        if not node or not type_ or local_name(type_) not in KIND_OF_TYPE:
+        node = _typed(row, types)
+        if node is None:
             continue
-        name = local_name(type_)
-        if TYPE_RANK.get(name, 2) > TYPE_RANK.get(types.get(node, ""), -1):
-            types[node] = name
         if node in focus and row.get("label"):
             names.setdefault(node, str(row["label"]))
         relation, target = row.get("relation"), row.get("target")

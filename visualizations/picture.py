@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from datetime import date as Date
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 from matplotlib import rc_context
@@ -38,25 +39,13 @@ def _marker_area(size: float) -> float:
     return diameter_points**2
 
 
-def render_picture(
-    graph: nx.MultiDiGraph,
-    *,
-    fmt: str = "png",
-    width: int = 1920,
-    height: int = 1080,
-    title: str | None = None,
-    subtitle: str | None = None,
-    lang: str | None = None,
-    date: Date | None = None,
-    size_by: str = "degree",
-    seed: int = DEFAULT_SEED,
-) -> bytes:
-    """The map as PNG or SVG bytes, ``width`` x ``height`` pixels (1920x1080 by default)."""
+def render_picture(graph: nx.MultiDiGraph, *, fmt: str = "png", **drawing: Any) -> bytes:
+    """The map as PNG or SVG bytes, ``width`` x ``height`` pixels (1920x1080 by default); the
+    ``drawing`` options are :func:`draw_figure`'s."""
     if fmt not in FORMATS:
         raise QueryError(f"unknown picture format {fmt!r}; one of {', '.join(FORMATS)}")
     with rc_context(RC):
-        figure = draw_figure(graph, width=width, height=height, title=title, subtitle=subtitle, lang=lang,
-                             date=date, size_by=size_by, seed=seed)
+        figure = draw_figure(graph, **drawing)
         buffer = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": "citykg"}
         figure.savefig(buffer, format=fmt, dpi=DPI, facecolor="white", metadata=metadata)

@@ -52,3 +52,15 @@ def cordis_client(cordis_settings):
 
     with TestClient(create_app(cordis_settings, EmbeddedStore(cordis_settings.store))) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def client(built_settings, built_store):
+    """The app over the real build, as served (a server failure is answered, not raised); a
+    test module with a ``client`` of its own (another store) overrides it."""
+    from fastapi.testclient import TestClient
+
+    from graph_api.app import create_app
+
+    with TestClient(create_app(built_settings, built_store), raise_server_exceptions=False) as client:
+        yield client

@@ -5,21 +5,13 @@ CORDIS page, ROR records to ROR; identity facts are cited too. Over the real bui
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
 from citykg.document_passage import document_passage
 from citykg.errors import InvalidParameterError, NotFoundError
 from citykg.partner_search import partner_search
-from graph_api.app import create_app
 
 BROWSER = {"Accept": "text/html"}
 KEY = "000_2d257a1268e77571"
-
-
-@pytest.fixture(scope="module")
-def client(built_settings, built_store):
-    with TestClient(create_app(built_settings, built_store)) as client:
-        yield client
 
 
 def test_the_passage_marks_the_cited_lines_of_the_file_as_the_build_read_it(built_store, built_settings, sources_dir):

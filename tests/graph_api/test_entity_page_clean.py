@@ -6,18 +6,10 @@ from __future__ import annotations
 import doctest
 
 import pytest
-from fastapi.testclient import TestClient
 
 from citykg import entity_page
-from graph_api.app import create_app
 
 BROWSER = {"Accept": "text/html"}
-
-
-@pytest.fixture(scope="module")
-def client(built_settings, built_store):
-    with TestClient(create_app(built_settings, built_store)) as client:
-        yield client
 
 
 def test_the_curators_note_is_not_on_the_public_page(client):

@@ -17,12 +17,6 @@ from graph_api.app import create_app
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
-@pytest.fixture(scope="module")
-def client(built_settings, built_store):
-    with TestClient(create_app(built_settings, built_store), raise_server_exceptions=False) as client:
-        yield client
-
-
 @pytest.mark.parametrize(
     ("path", "params"),
     [
