@@ -14,13 +14,14 @@ from typing import Annotated, Optional
 import pyoxigraph as ox
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from citykg.config import get_settings
 from citykg.errors import CityKGError, ValidationError
 from citykg.namespaces import sparql_prologue
-from citykg.queries import get_query, load_queries
+from citykg.queries import load_queries, run_named_query
 from citykg.results import serialize_result, term_text
 from citykg.store import open_store
 
@@ -41,7 +42,9 @@ def handle_errors(command):
             console.print(error.report, markup=False, highlight=False)
             raise typer.Exit(error.exit_code)
         except CityKGError as error:
-            console.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+            console.print(f"[red]error:[/red] {escape(str(error))}", markup=True, highlight=False)
+            for candidate in getattr(error, "candidates", ()):  # what an unknown or ambiguous name may have meant
+                console.print(f"  {candidate['id']}  {candidate['name']} ({candidate['type']})", markup=False, highlight=False)
             raise typer.Exit(error.exit_code)
 
     return wrapper
@@ -160,7 +163,13 @@ def query(
     store = open_store()
     params = _parse_params(param)
     if query in load_queries():
-        result, left_out = named_query(store, query, params, include_proposed)
+        from citykg.entity_search import EntityResolver
+
+        resolver = EntityResolver(store)
+        result, left_out = named_query(store, query, params, include_proposed, resolver.iri)
+        for name, entity in resolver.resolved.items():
+            console.print(f"{name}: {entity['given']} -> {entity['id']}" + (f" ({entity['name']})" if "name" in entity else ""),
+                          markup=False, highlight=False)
         if not include_proposed:
             console.print(left_out_note(left_out), markup=False, highlight=False)
     else:
@@ -223,7 +232,6 @@ def export(
 def stats() -> None:
     """What the store holds: backend, graphs with their sizes, entities per class."""
     from citykg.build import class_counts
-    from citykg.queries import run_named_query
 
     store = open_store()
     out.print(store.describe())
@@ -265,8 +273,10 @@ def partners(
     active_from: Annotated[Optional[str], typer.Option("--from", help="Projects active from (YYYY[-MM[-DD]]).")] = None,
     active_to: Annotated[Optional[str], typer.Option("--to", help="Projects active until (YYYY[-MM[-DD]]).")] = None,
     near: Annotated[Optional[str], typer.Option(help="Rank by closeness to this organisation or city.")] = None,
+    copartner_type: Annotated[Optional[str], typer.Option(help="Only projects with another participant of this type (CityHall ...).")] = None,
     limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or xlsx (one row per organisation, project and reason).")] = "table",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (needed for xlsx); stdout if omitted.")] = None,
     include_proposed: IncludeProposed = False,
 ) -> None:
     """Who could be our partner: organisations and cities of past projects, with the reasons
@@ -276,16 +286,27 @@ def partners(
     from citykg.layers import left_out_note, proposed_left_out
     from citykg.partner_search import partner_search
 
-    if fmt not in ("table", "json"):
-        raise typer.BadParameter(f"unknown format {fmt!r}; table or json")
+    if fmt not in ("table", "json", "csv", "xlsx"):
+        raise typer.BadParameter(f"unknown format {fmt!r}; table, json, csv or xlsx")
+    if fmt == "xlsx" and output is None:
+        raise typer.BadParameter("xlsx is written to a file: give --output FILE.xlsx")
     store = open_store()
     results = partner_search(
         store.layer(include_proposed), text=text, type=type, country=country, city=city, programme=programme,
         project=project, call=call, role=role, active_from=active_from, active_to=active_to,
-        near=near, limit=limit,
+        near=near, copartner_type=copartner_type, limit=limit,
     )
     if not include_proposed:
         console.print(left_out_note(proposed_left_out(store, [r.entity.id for r in results])), markup=False, highlight=False)
+    if fmt in ("csv", "xlsx"):
+        from citykg.partner_table import partner_table
+
+        table_bytes = partner_table(results, fmt)
+        if output:
+            output.write_bytes(table_bytes)
+        else:
+            sys.stdout.buffer.write(table_bytes)
+        return
     if fmt == "json":
         sys.stdout.write(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=1) + "\n")
         return

@@ -18,10 +18,11 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 import pyoxigraph as ox
 
-from citykg.entity_search import ENTITY_ID, label_index, per_build
+from citykg.entity_search import ENTITY_ID, key_of, label_index, per_build, tokens
 from citykg.errors import NotFoundError
 from citykg.namespaces import BASE, CKG, PREFIXES
 from citykg.partner_search import (
@@ -30,6 +31,7 @@ from citykg.partner_search import (
     PartnerNetwork,
     Source,
     allocations,
+    document_index,
     merge_sources,
     participation_statement,
     partner_network,
@@ -38,6 +40,7 @@ from citykg.partner_search import (
 from citykg.queries import run_named_query
 from citykg.results import serialize_result
 from citykg.store import GraphStore
+from ingest.normalise import fold, load_lexicon
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -46,6 +49,10 @@ _CKG = str(CKG._NS)
 #: Turtle prefixes for an entity graph (entity IRIs are left whole: they read better).
 TURTLE_PREFIXES = {k: v for k, v in PREFIXES.items() if k != "kg"}
 IDENTIFIERS = (("wikidata", "Wikidata"), ("ror", "ROR"), ("homepage", "homepage"))
+#: A CORDIS project's page, by its grant agreement number.
+CORDIS_PROJECT = "https://cordis.europa.eu/project/id/{}"
+#: The identity block's statements, each cited when a document states it.
+IDENTITY = ("acronym", "city", "country", "wikidata", "ror", "homepage", "grantAgreement")
 #: At most this many projects, participants, partners and statements of one property per page.
 SHOWN = 200
 #: Statements of the entity shown in the identity block or in their own section, not as facts.
@@ -64,6 +71,7 @@ class Fact:
     value: str | None  # a literal's value, or an amount as text
     sources: tuple[Source, ...]
     surface: tuple[str, ...] = ()  # the words a date or amount was written as
+    labels: dict[str, str] = field(default_factory=dict)  # the property's label by language (ro, en)
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class Identifier:
     scheme: str
     value: str
     url: str
+    sources: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,7 +108,6 @@ class EntityPage:
     names: dict[str, str]  # lang -> preferred name
     other_names: tuple[str, ...]
     acronym: str | None
-    note: str | None
     identifiers: tuple[Identifier, ...]
     city: EntityRef | None
     country: EntityRef | None
@@ -112,6 +120,7 @@ class EntityPage:
     projects_total: int = 0  # projects (or, for a project, participants) in all
     documents: dict[str, str] = field(default_factory=dict)  # doc id -> title, of every document
     proposed: bool = False  # an entity extraction minted and nobody has reviewed yet
+    identity_sources: dict[str, tuple[Source, ...]] = field(default_factory=dict)  # acronym, city, country -> lines
 
     @property
     def name(self) -> str:
@@ -159,7 +168,8 @@ def entity_page(store: GraphStore, entity_id: str) -> EntityPage:
     if iri not in out or not out[iri]:
         raise NotFoundError(f"no entity {entity_id!r} in the graph")
     own = out[iri]
-    files, titles = document_names(store)
+    documents = document_index(store)
+    vocabulary = property_labels(store)
 
     def ref(node: str) -> EntityRef:
         entity = index.get(node)
@@ -188,7 +198,8 @@ def entity_page(store: GraphStore, entity_id: str) -> EntityPage:
         incoming[statement[1]].append(statement)
     statements = [s for group in incoming.values() for s in group[:SHOWN]]
     participations = _involvements(network, iri, ref)
-    keys = {(s, p, o) for s, p, o in statements}
+    identity = [(iri, _CKG + name, value) for name in IDENTITY for value in own.get(_CKG + name, [])]
+    keys = {(s, p, o) for s, p, o in statements + identity}
     keys |= {key for *_, key in participations}
     cited = statement_sources(store, keys)
     money = allocations(store, {(x, p, role) for x, p, role, _ in participations})
@@ -206,7 +217,7 @@ def entity_page(store: GraphStore, entity_id: str) -> EntityPage:
             value = str(found) if found else obj.value.removeprefix(BASE)
         else:
             target = ref(obj.value)
-        facts.append(Fact(ref(subject), prop.removeprefix(_CKG), target, value, sources))
+        facts.append(Fact(ref(subject), prop.removeprefix(_CKG), target, value, sources, labels=vocabulary.get(prop, {})))
     facts.sort(key=lambda f: (f.subject.id != entity_id, f.property, f.object.name if f.object else f.value or ""))
 
     projects, participants = [], []
@@ -222,9 +233,7 @@ def entity_page(store: GraphStore, entity_id: str) -> EntityPage:
 
     partners, partners_total = _partners(network, iri, ref)
     mentions = merge_sources(
-        Source(_first(props, _CKG + "sourceDocument").removeprefix(BASE), files.get(_first(props, _CKG + "sourceDocument")),
-               int(_first(props, _CKG + "lineStart")), int(_first(props, _CKG + "lineEnd")), _first(props, _CKG + "method"))
-        for props in out.values()
+        _mention(props, documents) for props in out.values()
         if _first(props, _CKG + "about") == iri and _first(props, _CKG + "sourceDocument") and _first(props, _CKG + "lineStart")
     )
     names = {o.language or "": o.value for o in own.get(SKOS + "prefLabel", []) if isinstance(o, ox.Literal)}
@@ -233,18 +242,23 @@ def entity_page(store: GraphStore, entity_id: str) -> EntityPage:
     for prop, scheme in IDENTIFIERS:
         for node in own.get(_CKG + prop, []):
             value = node.value.rsplit("/", 1)[-1] if scheme != "homepage" else node.value
-            identifiers.append(Identifier(scheme, value, node.value))
+            identifiers.append(Identifier(scheme, value, node.value, cited.get((iri, _CKG + prop, node), ())))
+    for number in own.get(_CKG + "grantAgreement", []):
+        sources = cited.get((iri, _CKG + "grantAgreement", number), ())
+        if number.value.isdigit():  # a CORDIS grant agreement (a national contract number has letters)
+            identifiers.append(Identifier("CORDIS", number.value, CORDIS_PROJECT.format(number.value), sources))
+    identity_sources = {name: merge_sources(s for value in own.get(_CKG + name, []) for s in cited.get((iri, _CKG + name, value), ()))
+                        for name in ("acronym", "city", "country")}
     entity = index.get(iri)
-    city, country, note = _first(own, _CKG + "city"), _first(own, _CKG + "country"), _first(own, SKOS + "editorialNote")
+    city, country = _first(own, _CKG + "city"), _first(own, _CKG + "country")
     return EntityPage(
         id=entity_id,
         iri=iri,
         type=entity.type if entity else (types[-1] if types else "Thing"),
         types=tuple(types),
         names={lang: name for lang, name in sorted(names.items())},
-        other_names=tuple(sorted({o.value for o in own.get(SKOS + "altLabel", [])} - set(names.values()))),
+        other_names=aliases_that_are_names(list(names.values()), [o.value for o in own.get(SKOS + "altLabel", [])]),
         acronym=_first(own, _CKG + "acronym"),
-        note=note,
         identifiers=tuple(identifiers),
         city=ref(city) if city else None,
         country=ref(country) if country else None,
@@ -255,23 +269,57 @@ def entity_page(store: GraphStore, entity_id: str) -> EntityPage:
         mentions=mentions,
         partners_total=partners_total,
         projects_total=len(network.projects_of(iri)) or len(network.participants_of(iri)),
-        documents=titles,
+        documents={iri.removeprefix(BASE): title or "" for iri, (_, title) in documents.items()},
+        identity_sources=identity_sources,
         proposed=any(o.value == "false" for o in own.get(_CKG + "reviewed", [])),
     )
 
 
-def document_names(store: GraphStore) -> tuple[dict[str, str], dict[str, str]]:
-    """Every source document's file name (by IRI) and title (by id), kept per served build."""
+def property_labels(store: GraphStore) -> dict[str, dict[str, str]]:
+    """Each property of the ontology's labels by language (``memberOf`` -> ro "membru al", en
+    "member of"), kept per served build."""
 
-    def read(store: GraphStore) -> tuple[dict[str, str], dict[str, str]]:
-        files, titles = {}, {}
-        for row in run_named_query(store, "document_files"):
-            iri = row["document"].value
-            files[iri] = row["fileName"].value
-            titles[iri.removeprefix(BASE)] = row["title"].value if row["title"] is not None else ""
-        return files, titles
+    def read(store: GraphStore) -> dict[str, dict[str, str]]:
+        labels: dict[str, dict[str, str]] = defaultdict(dict)
+        for row in run_named_query(store, "map_vocabulary"):
+            labels[row["term"].value].setdefault(row["label"].language or "en", row["label"].value)
+        return dict(labels)
 
-    return per_build(store, "document_names", read)
+    return per_build(store, "property_labels", read)
+
+
+def aliases_that_are_names(names: list[str], aliases: list[str]) -> tuple[str, ...]:
+    """The other names worth showing: an alias that is a shown name again up to case, diacritics,
+    spacing or inflection ("Cluj- Napoca", "Municipiului Cluj-Napoca" beside "Municipiul
+    Cluj-Napoca"), or a common word of the language alone ("Universității"), is not shown (search
+    still finds the entity by it).
+
+    >>> aliases_that_are_names(["Cluj-Napoca"], ["Cluj- Napoca", "Cluj", "Municipiul Cluj-Napoca", "Municipiului Cluj-Napoca"])
+    ('Cluj', 'Municipiul Cluj-Napoca')
+    """
+    common = _common_words()
+    seen = {key_of(tokens(name)) for name in names}
+    shown = []
+    for alias in sorted(aliases, key=lambda a: (key_of(tokens(a)), a)):
+        key, words = key_of(tokens(alias)), tokens(alias)
+        if key in seen or not words or (len(words) == 1 and not alias.isupper() and fold(alias) in common):
+            continue
+        seen.add(key)
+        shown.append(alias)
+    return tuple(sorted(shown, key=str.casefold))
+
+
+@cache
+def _common_words() -> frozenset[str]:
+    return frozenset(fold(word) for word in load_lexicon())
+
+
+def _mention(props: dict, documents: dict[str, tuple[str, str | None]]) -> Source:
+    """Where a document names the entity, from the mention's properties."""
+    document = _first(props, _CKG + "sourceDocument")
+    file, title = documents.get(document, (None, None))
+    return Source(document.removeprefix(BASE), file, int(_first(props, _CKG + "lineStart")),
+                  int(_first(props, _CKG + "lineEnd")), _first(props, _CKG + "method"), title)
 
 
 def _first(props: dict, predicate: str) -> str | None:

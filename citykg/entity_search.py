@@ -37,11 +37,12 @@ from itertools import chain, repeat
 from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
+import pyoxigraph as ox
 from rapidfuzz import fuzz, process
 
-from citykg.errors import InvalidParameterError
+from citykg.errors import AmbiguousParameterError, InvalidParameterError
 from citykg.namespaces import BASE
-from citykg.queries import get_query
+from citykg.queries import NODE_ID, get_query
 from citykg.store import EmbeddedStore, GraphStore, MemoryStore, ReviewedLayer
 from ingest.normalise import fold, stem
 
@@ -65,22 +66,24 @@ _CKG = BASE + "ontology#"
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
-_LABEL = {_SKOS + "prefLabel": "prefLabel", _SKOS + "altLabel": "altLabel", _CKG + "acronym": "acronym"}
+_LABEL = {_SKOS + "prefLabel": "prefLabel", _SKOS + "altLabel": "altLabel", _CKG + "acronym": "acronym",
+          _SKOS + "notation": "notation"}
 _PLACE = {_CKG + "city": "city", _CKG + "country": "country"}
 #: A label's property: the preferred name ranks above other names.
-_PROPERTY_RANK = {"prefLabel": 0, "acronym": 1, "altLabel": 2}
+_PROPERTY_RANK = {"prefLabel": 0, "acronym": 1, "altLabel": 2, "notation": 3}
 PREFIX_EXPANSIONS = 64  # words a last, unfinished query word may stand for
 FUZZY_CUTOFF = 75.0  # rapidfuzz ratio a misspelt word needs to stand for a known one
 MAX_CANDIDATES = 5000  # entities whose labels are scored for one query
 SCORE_CUTOFF = 40.0  # lowest label score a hit may have
 RESOLVE_CUTOFF = 80.0  # lowest score for a name given as a filter value
+RESOLVE_CANDIDATES = 20  # names a filter value is compared with
 MIN_COVERAGE = 0.5  # a hit has at least half of the query's words (other than small words)
 
 
 @dataclass(frozen=True)
 class Label:
     text: str
-    property: str  # prefLabel | altLabel | acronym
+    property: str  # prefLabel | altLabel | acronym | notation (a code: the name of what has no other)
     lang: str | None
     key: str  # folded stems, space-separated: what labels are compared on
 
@@ -404,36 +407,57 @@ class LabelIndex:
     def resolve(
         self, value: str, *, parameter: str, types: Collection[str] | None = None, what: str = "entity"
     ) -> IndexedEntity:
-        """The one entity a filter value names: an id, an IRI or a name (the best match, which
-        must have every word of the value). Raises :class:`InvalidParameterError` naming
-        ``parameter`` when nothing, or more than one entity equally, fits."""
+        """The one entity a filter value names: an id, an IRI, or a name, acronym, alias, in any
+        case, with or without diacritics, inflected (``Clujului``).
+
+        A name that several entities bear (once folded and stemmed: ``NetZeroCities`` and
+        ``NetZeRoCities``) is ambiguous: :class:`AmbiguousParameterError` lists them. Without
+        such a name, a value that is the whole name of an entity of another class is refused as
+        not a ``what`` ("Cities Mission" is not a project), rather than matched to a project
+        with those words in a longer name; otherwise the one best partial match (every word of
+        the value, score at least ``RESOLVE_CUTOFF``) is taken, and one tied with others is
+        ambiguous. Nothing at all: :class:`InvalidParameterError` with the closest names."""
         text = str(value).strip()
         if not text:
             raise InvalidParameterError(parameter, value, f"give a {what} (an id, an IRI or a name)")
         if len(text) > MAX_QUERY_CHARS:
             raise InvalidParameterError(parameter, text[:40] + "…", f"a {what} name has at most {MAX_QUERY_CHARS} characters")
         allowed = None if types is None else set(types)
-        entity = self.get(text) if ENTITY_ID.fullmatch(text) or text.startswith(("http://", "https://")) else None
-        if entity is None and (ENTITY_ID.fullmatch(text) or text.startswith(("http://", "https://"))):
-            raise InvalidParameterError(parameter, text, f"no {what} with the id {text!r} in the graph")
-        if entity is None:
-            hits = [
-                h for h in self.search(text, types=allowed, limit=5, complete=False)
-                if h.coverage == 1.0 and h.score >= RESOLVE_CUTOFF
-            ]
-            if not hits:
-                raise InvalidParameterError(parameter, text, f"no {what} is called {text!r}")
-            if len(hits) > 1 and hits[1].rank_key() == hits[0].rank_key():
-                tied = [h.id for h in hits if h.rank_key() == hits[0].rank_key()]
-                raise InvalidParameterError(
-                    parameter, text, f"{text!r} names several: {', '.join(tied)}; give one of these ids"
-                )
-            entity = self.get(hits[0].iri)
-        assert entity is not None
-        if allowed is not None and not entity.types & allowed:
+        if ENTITY_ID.fullmatch(text) or text.startswith(("http://", "https://")):
+            entity = self.get(text)
+            if entity is None:
+                raise InvalidParameterError(parameter, text, f"no {what} with the id {text!r} in the graph")
+            return self._allowed(entity, allowed, parameter=parameter, text=text, what=what)
+        fitting = [h for h in self.search(text, types=allowed, limit=RESOLVE_CANDIDATES, complete=False)
+                   if h.coverage == 1.0 and h.score >= RESOLVE_CUTOFF]
+        whole = [h for h in fitting if h.score == 100.0]  # the value is one of its names, up to case, accents, endings
+        if len(whole) > 1:
+            raise AmbiguousParameterError(parameter, text, f"{text!r} names more than one {what}: "
+                                          f"{', '.join(h.id for h in whole)}; give one of these ids",
+                                          [_candidate(h) for h in whole])
+        if whole:
+            return self.entities[self._by_iri[whole[0].iri]]
+        other = None if allowed is None else next(
+            (h for h in self.search(text, limit=RESOLVE_CANDIDATES, complete=False) if h.score == 100.0), None)
+        if other is not None:
             raise InvalidParameterError(
-                parameter, text, f"{entity.id} is a {entity.type}, not a {what}"
-            )
+                parameter, text, f"{text!r} is {other.id} ({other.name}), a {other.type}, not a {what}",
+                [_candidate(h) for h in fitting])
+        if not fitting:
+            close = self.search(text, types=allowed, limit=5, complete=False)
+            raise InvalidParameterError(parameter, text, f"no {what} is called {text!r}",
+                                        [_candidate(h) for h in close])
+        tied = [h for h in fitting if h.rank_key()[:3] == fitting[0].rank_key()[:3]]
+        if len(tied) > 1:
+            raise AmbiguousParameterError(parameter, text, f"{text!r} fits more than one {what} equally: "
+                                          f"{', '.join(h.id for h in tied)}; give one of these ids",
+                                          [_candidate(h) for h in tied])
+        return self.entities[self._by_iri[fitting[0].iri]]
+
+    def _allowed(self, entity: IndexedEntity, allowed: set[str] | None, *, parameter: str, text: str,
+                 what: str) -> IndexedEntity:
+        if allowed is not None and not entity.types & allowed:
+            raise InvalidParameterError(parameter, text, f"{entity.id} is a {entity.type}, not a {what}")
         return entity
 
 
@@ -471,6 +495,18 @@ def _ancestors(parents: Mapping[str, set[str]]) -> dict[str, set[str]]:
     for cls in list(parents):
         up(cls)
     return above
+
+
+def _named_node(iri: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as error:
+        raise InvalidParameterError("iri", iri, f"not an IRI: {error}") from error
+
+
+def _candidate(hit: SearchHit) -> dict[str, str]:
+    """A candidate an error lists: enough to choose one and to link to it."""
+    return {"id": hit.id, "name": hit.name, "type": hit.type, "label": hit.label}
 
 
 def _hit(entity: IndexedEntity, label: Label, score: float, coverage: float, exact: int) -> SearchHit:
@@ -529,3 +565,33 @@ def search(
     if not q or not q.strip():
         raise InvalidParameterError("q", q, "give a few letters of a name")
     return label_index(store).search(q, types=types, limit=limit)
+
+
+class EntityResolver:
+    """Resolves the entity parameters of one request (a named query's, a map's) with
+    :meth:`LabelIndex.resolve`, and keeps what each resolved to, to be shown with the answer."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self.index = label_index(store)
+        self.resolved: dict[str, dict[str, str]] = {}
+
+    def entity(self, parameter: str, value: str, *, types: Collection[str] | None = None,
+               what: str = "entity") -> IndexedEntity:
+        entity = self.index.resolve(value, parameter=parameter, types=types, what=what)
+        self.resolved[parameter] = {"given": str(value), "id": entity.id, "iri": entity.iri,
+                                    "name": entity.name, "type": entity.type}
+        return entity
+
+    def iri(self, parameter: str, value: str) -> str:
+        """The IRI of any node an id or IRI names (a participation, a document: things without a
+        name), or of the entity a name names; a node the graph does not have is refused."""
+        text = str(value).strip()
+        is_id = NODE_ID.fullmatch(text) is not None
+        if (is_id or text.startswith(("http://", "https://"))) and self.index.get(text) is None:
+            iri = BASE + text if is_id else text
+            if not list(self.store.query(get_query("node_exists").text, bindings={"node": _named_node(iri)})):
+                raise InvalidParameterError(parameter, text, f"nothing with the id {text!r} in the graph")
+            self.resolved[parameter] = {"given": text, "id": iri.removeprefix(BASE), "iri": iri}
+            return iri
+        return self.entity(parameter, text).iri

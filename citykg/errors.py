@@ -79,14 +79,20 @@ class MethodNotAllowedError(CityKGError):
 
 class InvalidParameterError(QueryError):
     """A search or filter parameter whose value names nothing, is not allowed, or is malformed
-    (HTTP 422). ``parameter`` is the parameter's name, ``value`` the value given."""
+    (HTTP 422). ``parameter`` is the parameter's name, ``value`` the value given, ``candidates``
+    the entities it may have meant (``id``, ``name``, ``type``, ``label``), closest first."""
 
-    def __init__(self, parameter: str, value: object, problem: str) -> None:
+    def __init__(self, parameter: str, value: object, problem: str, candidates: list[dict] | None = None) -> None:
         self.parameter = parameter
         self.value = value
+        self.candidates = candidates or []
         super().__init__(f"parameter {parameter!r}: {problem}")
 
 
 class DecisionRefusedError(CityKGError):
     """A review decision that cannot be written: it would make the knowledge base invalid, or it
     names what is not there (HTTP 422). Nothing was written."""
+
+
+class AmbiguousParameterError(InvalidParameterError):
+    """A name that several entities fit equally well: ``candidates`` lists them (HTTP 422)."""

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from citykg.errors import InvalidParameterError
 from citykg.namespaces import BASE
 from citykg.partner_search import bind_rows
-from citykg.queries import NamedQuery, get_query
+from citykg.queries import NamedQuery, Resolve, get_query
 from citykg.store import GraphStore, QueryResult, ReviewedLayer
 
 INCLUDE_VALUES = ("proposed",)
@@ -56,11 +56,12 @@ def left_out_note(count: int) -> str:
             "yet left out (include them with include=proposed or --include-proposed)")
 
 
-def named_query(store: GraphStore, name: str, params: dict[str, str], include: bool) -> tuple[QueryResult, int]:
+def named_query(store: GraphStore, name: str, params: dict[str, str], include: bool,
+                resolve: Resolve | None = None) -> tuple[QueryResult, int]:
     """A named query from the layer asked for, and how many proposed facts it left out: those
     about the entities it was asked about, or all of them for a query about no entity."""
     query = get_query(name)
-    bindings = query.bindings(params)
+    bindings = query.bindings(params, resolve)
     result = store.layer(include).query(query.text, bindings=bindings)
     return result, 0 if include else named_query_left_out(store, query, bindings)
 

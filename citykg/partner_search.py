@@ -89,7 +89,7 @@ _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _PROPERTY = {name: str(getattr(CKG, name)) for name in (
     "fundedBy", "fundedUnderCall", "partOfProgramme", "city", "governs", "startDate", "endDate",
-    "signedDate", "country")}
+    "signedDate", "country", "relatedTo")}
 #: The property of the statement a participation is cited by (see :func:`participation_statement`).
 _PARTICIPANT = str(CKG.participant)
 #: Runs a search's allocation query while its own thread asks for the document lines: the two are
@@ -111,7 +111,7 @@ class EntityRef:
 
 @dataclass(frozen=True)
 class Source:
-    """Where a document states a fact: its id (``doc/000_...``), file name and lines."""
+    """Where a document states a fact: its id (``doc/000_...``), file name, lines and title."""
 
     document: str
     file: str | None
@@ -119,10 +119,19 @@ class Source:
     line_end: int
     method: str | None = None
     proposed: bool = False  # extraction nobody has reviewed yet (only in answers that include it)
+    title: str | None = None
+
+    @property
+    def lines(self) -> str:
+        return str(self.line_start) if self.line_start == self.line_end else f"{self.line_start}-{self.line_end}"
 
     def __str__(self) -> str:
-        lines = str(self.line_start) if self.line_start == self.line_end else f"{self.line_start}-{self.line_end}"
-        return f"{self.file or self.document}:{lines}{' (proposed)' if self.proposed else ''}"
+        return f"{self.file or self.document}:{self.lines}{' (proposed)' if self.proposed else ''}"
+
+    @property
+    def passage(self) -> str:
+        """The passage view of these lines: ``/documents/000_x?lines=9-10#L9``."""
+        return f"/documents/{self.document.removeprefix('doc/')}?lines={self.lines}#L{self.line_start}"
 
 
 def merge_sources(sources: Iterable[Source]) -> tuple[Source, ...]:
@@ -141,7 +150,8 @@ def merge_sources(sources: Iterable[Source]) -> tuple[Source, ...]:
             reviewed.add(key)
     return tuple(
         Source(s.document, s.file, s.line_start, s.line_end,
-               ", ".join(sorted(methods[key], key=lambda m: (m != "reviewed", m))) or None, key not in reviewed)
+               ", ".join(sorted(methods[key], key=lambda m: (m != "reviewed", m))) or None, key not in reviewed,
+               s.title)
         for key, s in sorted(first.items(), key=lambda item: item[0])
     )
 
@@ -253,7 +263,7 @@ class PartnerResult:
         for reason, original in zip(data["reasons"], self.reasons):
             for step, step_obj in zip(reason["steps"], original.steps):
                 step["knowledge_base"] = step_obj.knowledge_base
-                step["sources"] = [{**s, "cite": str(o)} for s, o in zip(step["sources"], step_obj.sources)]
+                step["sources"] = [{**s, "cite": str(o), "passage": o.passage} for s, o in zip(step["sources"], step_obj.sources)]
         return data
 
 
@@ -272,12 +282,13 @@ class Filters:
     active_from: date | None = None
     active_to: date | None = None
     near: IndexedEntity | None = None
+    copartner_type: str | None = None
     limit: int = DEFAULT_LIMIT
 
     def describe(self) -> dict[str, Any]:
         """The filters as given back to the caller: values, and for entities id and name."""
         out: dict[str, Any] = {}
-        for name in ("text", "type", "role", "active_from", "active_to", "limit"):
+        for name in ("text", "type", "copartner_type", "role", "active_from", "active_to", "limit"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value.isoformat() if isinstance(value, date) else value
@@ -289,7 +300,8 @@ class Filters:
 
     @property
     def on_projects(self) -> bool:
-        return any(getattr(self, n) is not None for n in ("programme", "project", "call", "role", "active_from", "active_to"))
+        return any(getattr(self, n) is not None for n in ("programme", "project", "call", "role", "active_from", "active_to",
+                                                          "copartner_type"))
 
 
 # --------------------------------------------------------------------------- checking filters
@@ -309,6 +321,7 @@ def check_filters(
     active_from: str | date | None = None,
     active_to: str | date | None = None,
     near: str | None = None,
+    copartner_type: str | None = None,
     limit: int | None = DEFAULT_LIMIT,
 ) -> Filters:
     """Check every filter and resolve entity names; an empty value means no filter."""
@@ -333,10 +346,13 @@ def check_filters(
     return Filters(
         text=text,
         type=_check_type(given(type)),
+        copartner_type=_check_type(given(copartner_type), parameter="copartner_type"),
         country=given(country) and resolve(country, parameter="country", types={"Country"}, what="country"),
         city=given(city) and resolve(city, parameter="city", types={"City", "CityDistrict"}, what="city"),
-        programme=given(programme) and resolve(programme, parameter="programme", types={"Programme"}, what="programme"),
-        project=given(project) and resolve(project, parameter="project", types={"Project"}, what="project"),
+        programme=given(programme) and resolve(programme, parameter="programme", types={"Programme", "Initiative"},
+                                                what="programme or initiative"),
+        project=given(project) and resolve(project, parameter="project", types={"Project", "Initiative"},
+                                            what="project or initiative"),
         call=given(call) and resolve(call, parameter="call", types={"Call"}, what="call"),
         role=_check_role(given(role)),
         active_from=start,
@@ -346,14 +362,14 @@ def check_filters(
     )
 
 
-def _check_type(value: str | None) -> str | None:
+def _check_type(value: str | None, *, parameter: str = "type") -> str | None:
     if value is None:
         return None
     name = str(value).strip().removeprefix(str(CKG._NS)).removeprefix("ckg:")
     for known in PARTICIPANT_TYPES:
         if known.lower() == name.lower():
             return known
-    raise InvalidParameterError("type", value, f"one of {', '.join(PARTICIPANT_TYPES)}")
+    raise InvalidParameterError(parameter, value, f"one of {', '.join(PARTICIPANT_TYPES)}")
 
 
 def _check_role(value: str | None) -> str | None:
@@ -473,15 +489,17 @@ class PartnerNetwork:
         return set(self.taking_part.get(project, ()))
 
     def programmes_of(self, project: str) -> dict[str, list[str]]:
-        """Programmes funding a project (directly, through its call, or as parent programmes),
-        each with the shortest funding path from the project to it."""
+        """Programmes funding a project (directly, through its call, or as parent programmes) and
+        the Missions and initiatives it belongs to, each with the shortest path from the project
+        to it."""
         if project not in self._programmes:
             paths = nx.single_source_shortest_path(self.funding, project) if project in self.funding else {}
-            self._programmes[project] = {n: path for n, path in paths.items() if kind_of(n) == "programme"}
+            self._programmes[project] = {n: path for n, path in paths.items() if kind_of(n) in _FUNDER_KINDS}
         return self._programmes[project]
 
     def projects_funded_by(self, funder: str) -> set[str]:
-        """Projects a programme funds (also through its calls and sub-programmes), or a call."""
+        """Projects a programme funds (also through its calls and sub-programmes), a call, or a
+        Mission or initiative gathers."""
         if funder not in self._programme_projects:
             found = nx.ancestors(self.funding, funder) if funder in self.funding else set()
             self._programme_projects[funder] = {n for n in found if n in self.graph and n not in self.participants}
@@ -690,6 +708,7 @@ def partner_search(
     active_from: str | date | None = None,
     active_to: str | date | None = None,
     near: str | None = None,
+    copartner_type: str | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> list[PartnerResult]:
     """Organisations and cities that take part in projects, filtered, ranked and explained.
@@ -702,7 +721,7 @@ def partner_search(
     filters = check_filters(
         index, text=text, type=type, country=country, city=city, programme=programme,
         project=project, call=call, role=role, active_from=active_from, active_to=active_to,
-        near=near, limit=limit,
+        near=near, copartner_type=copartner_type, limit=limit,
     )
     return run_search(store, filters, index=index)
 
@@ -781,12 +800,19 @@ def matching_participations(
     if filters.city:
         participant_sets.append(network.in_place(filters.city.iri))
     project_sets = []
-    if filters.project:
-        project_sets.append({filters.project.iri})
+    if filters.project:  # a Mission or initiative: the projects it gathers
+        project_sets.append(network.projects_funded_by(filters.project.iri)
+                            if "Initiative" in filters.project.types else {filters.project.iri})
     if filters.call:
         project_sets.append(network.projects_funded_by(filters.call.iri))
     if filters.programme:
         project_sets.append(network.projects_funded_by(filters.programme.iri))
+    copartners: dict[str, set[str]] = {}
+    if filters.copartner_type:  # the projects with a participant of that type, and who they are
+        for y in index.members(type=filters.copartner_type) & network.participants:
+            for p in network.first_roles[y]:
+                copartners.setdefault(p, set()).add(y)
+        project_sets.append(set(copartners))
     participants = _common(participant_sets)
     projects = _common(project_sets)
     wanted = None
@@ -798,6 +824,8 @@ def matching_participations(
         """The projects that pass the project filters (thousands for a busy participant)."""
         if projects is not None:
             candidates = [p for p in candidates if p in projects]
+        if copartners and participant is not None:  # a co-partner of that type other than itself
+            candidates = [p for p in candidates if copartners[p] - {participant}]
         if dated:
             if participant is not None and candidates is network.first_roles.get(participant):  # all its projects
                 return network.active_projects(participant, filters.active_from, filters.active_to)
@@ -829,7 +857,8 @@ def matching_participations(
         found: dict[str, dict[str, str]] = defaultdict(dict)
         for p in kept(projects):
             for x in network.participants_of(p):
-                if (participants is None or x in participants) and (wanted is None or x in wanted):
+                if (participants is None or x in participants) and (wanted is None or x in wanted) \
+                        and (not copartners or copartners[p] - {x}):
                     role = role_of(x, p)
                     if role is not None:
                         found[x][p] = role
@@ -927,15 +956,16 @@ def statement_sources(store: GraphStore, keys: set[tuple[str, str, Term]]) -> di
         return {}
     named = get_query("statement_sources")
     bound = [(ox.Literal(statement_key(s, p)),) for s, p in sorted({k[:2] for k in keys})]
-    files = _document_files(store)
+    documents = document_index(store)
     found: dict[tuple[str, str, Term], list[Source]] = defaultdict(list)
     for row in store.query(bind_rows(named.text, ["key"], bound)):
         subject, prop, obj, document, start, end, method, reviewed = (row[i] for i in range(8))
         key = (subject.value, prop.value, obj)
         if key in keys:
+            file, title = documents.get(document.value, (None, None))
             found[key].append(Source(
-                document=document.value.removeprefix(BASE), file=files.get(document.value),
-                line_start=int(start.value), line_end=int(end.value), method=method.value if method else None,
+                document=document.value.removeprefix(BASE), file=file, line_start=int(start.value),
+                line_end=int(end.value), method=method.value if method else None, title=title,
                 proposed=reviewed is not None and reviewed.value == "false",
             ))
     return {k: merge_sources(v) for k, v in found.items()}
@@ -957,11 +987,13 @@ def allocations(store: GraphStore, shown: set[tuple[str, str, str]]) -> dict[tup
     return found
 
 
-def _document_files(store: GraphStore) -> dict[str, str]:
-    """Document IRI -> file name, kept per build (sources cite ``FILE:LINE``)."""
+def document_index(store: GraphStore) -> dict[str, tuple[str, str | None]]:
+    """Document IRI -> (file name, title), kept per build: sources cite ``FILE:LINE`` and show
+    the title."""
 
-    def read(store: GraphStore) -> dict[str, str]:
-        return {row[0].value: row[1].value for row in store.query(get_query("document_files").text)}
+    def read(store: GraphStore) -> dict[str, tuple[str, str | None]]:
+        return {row[0].value: (row[1].value, row[2].value if row[2] is not None else None)
+                for row in store.query(get_query("document_files").text)}
 
     return per_build(store, "document_files", read)
 
@@ -971,7 +1003,10 @@ def _document_files(store: GraphStore) -> dict[str, str]:
 _ROLE_IN = {"coordinator": "coordinator of", "lead-partner": "lead partner in", "partner": "partner in"}
 _ROLE_BY = {"coordinator": "coordinated by", "lead-partner": "led by", "partner": "with partner"}
 _ROLE_IS = {"coordinator": "the coordinator", "lead-partner": "the lead partner", "partner": "a partner"}
-_FUNDING = {"fundedBy": "funded by", "fundedUnderCall": "funded under", "partOfProgramme": "part of"}
+_FUNDING = {"fundedBy": "funded by", "fundedUnderCall": "funded under", "partOfProgramme": "part of",
+            "relatedTo": "part of", "relatedBy": "part of"}
+#: Who funds or gathers projects: what the programme filter and the shared-programme tie follow.
+_FUNDER_KINDS = ("programme", "initiative")
 _DATE_WORDS = {"signedDate": "signed", "startDate": "started", "endDate": "ended"}
 
 
@@ -1064,7 +1099,11 @@ class _ResultBuilder:
         steps, words = [], []
         for a, b in zip(path, path[1:]):
             relation = self.network.funding.edges[a, b]["relation"]
-            steps.append(self.step(a, relation, b, f"{self.short(a)} {_FUNDING[relation]} {self.short(b)}", prop=relation))
+            text = f"{self.short(a)} {_FUNDING[relation]} {self.short(b)}"
+            if relation == "relatedBy":  # the initiative states it: (initiative, relatedTo, project) is cited
+                steps.append(self.step(b, "relatedTo", a, text, prop="relatedTo"))
+            else:
+                steps.append(self.step(a, relation, b, text, prop=relation))
             words.append(f"{_FUNDING[relation]} {self.short(b)}")
         return steps, ", ".join(words)
 
@@ -1112,7 +1151,8 @@ class _ResultBuilder:
         network = self.network
         projects = []
         for project in shown:
-            programmes = tuple(self.ref(g) for g, path in sorted(network.programmes_of(project).items()) if len(path) == 2)
+            programmes = tuple(self.ref(g) for g, path in sorted(network.programmes_of(project).items())
+                               if len(path) == 2 and kind_of(g) == "programme")
             for role in network.roles[(x, project)]:
                 projects.append(ProjectRole(self.ref(project), role, None, matched.get(project) == role, programmes))
         draft = _Draft(x, projects, len(network.first_roles.get(x, {})), closeness=near[0] if near else None,
@@ -1150,12 +1190,18 @@ class _ResultBuilder:
     def participation_reason(self, x: str, project: str, role: str) -> tuple[str, str, list[_StepDraft]]:
         steps = [self.takes_part(x, project, role)]
         words = [f"{self.short(x)}, {_ROLE_IN[role]} {self.name(project)}"]
-        if self.filters.programme:
-            path = self.network.programmes_of(project).get(self.filters.programme.iri)
+        gathering = [f for f in (self.filters.programme, self.filters.project) if f is not None and f.iri != project]
+        for funder in gathering:  # a programme, or a Mission or initiative given as programme or project
+            path = self.network.programmes_of(project).get(funder.iri)
             if path:
                 more, phrase = self.funding_path(path)
                 steps += more
                 words.append(phrase)
+        if self.filters.copartner_type:
+            typed = self.index.members(type=self.filters.copartner_type)
+            partner = min((y for y in self.network.participants_of(project) if y != x and y in typed), key=self.name)
+            steps.append(self.takes_part(partner, project))
+            words.append(f"with {self.short(partner)} ({self.index.get(partner).type})")
         if self.filters.call:
             call = self.filters.call.iri
             steps.append(self.step(project, "fundedUnderCall", call, f"{self.name(project)} funded under {self.name(call)}",

@@ -1,9 +1,11 @@
 """Named SPARQL queries: ``queries/NAME.rq`` files with a ``#+`` YAML header.
 
-The header gives the title (ro, en), a description and the parameters with type and default::
+The header gives the title (ro, en), a description, the group it is listed in on the query page
+(``GROUPS``; ``internal`` for the service's own) and the parameters with type and default::
 
     #+ title: {en: Who coordinates a project, ro: Cine coordonează un proiect}
     #+ description: The coordinator of a project, with the source of that fact.
+    #+ group: partners
     #+ params:
     #+   project: {type: entity, default: project/netzerocities-pnrr}
 
@@ -14,6 +16,7 @@ Parameters are bound as values (a VALUES block of RDF terms serialised by pyoxig
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -32,7 +35,20 @@ from citykg.store import GraphStore, QueryResult, Term
 QUERIES_DIR = PROJECT_ROOT / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("entity", "iri", "string", "date", "integer", "decimal")
+#: Where a query is listed on the query page (``#+ group:``); ``internal`` ones serve the code
+#: (search indexes, maps, pages) and are kept out of the analysts' examples.
+GROUPS = {
+    "partners": {"en": "Partners and projects", "ro": "Parteneri și proiecte"},
+    "places": {"en": "Cities and countries", "ro": "Orașe și țări"},
+    "money": {"en": "Programmes, calls, money and dates", "ro": "Programe, apeluri, bani și date"},
+    "entities": {"en": "Entities, documents and the graph", "ro": "Entități, documente și graful"},
+    "internal": {"en": "Used by the service", "ro": "Folosite de serviciu"},
+}
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+#: A node's id under the project's base: an entity's (``org/utcn``) or a document's (``doc/000_2d25``).
+NODE_ID = re.compile(r"[a-z]+/[a-z0-9][a-z0-9_-]*")
+#: What turns an entity parameter's value into an IRI: (parameter name, value) -> IRI.
+Resolve = Callable[[str, str], str]
 
 
 @dataclass(frozen=True)
@@ -47,7 +63,7 @@ class Param:
         text = str(raw).strip()
         try:
             if self.type == "entity":
-                if re.fullmatch(r"[a-z]+/[a-z0-9][a-z0-9-]*", text):
+                if NODE_ID.fullmatch(text):
                     return ox.NamedNode(BASE + text)
                 return ox.NamedNode(text)
             if self.type == "iri":
@@ -73,9 +89,16 @@ class NamedQuery:
     params: tuple[Param, ...]
     text: str
     path: Path = field(compare=False)
+    group: str = "entities"
 
-    def bindings(self, given: dict[str, Any]) -> dict[str, Term]:
-        """Terms for the given parameters plus defaults; unknown names are an error."""
+    @property
+    def internal(self) -> bool:
+        return self.group == "internal"
+
+    def bindings(self, given: dict[str, Any], resolve: Resolve | None = None) -> dict[str, Term]:
+        """Terms for the given parameters plus defaults; unknown names are an error. ``resolve``
+        turns a given entity parameter (an id, an IRI or a name) into an IRI, refusing what the
+        graph does not have (see ``citykg.entity_search.EntityResolver.iri``)."""
         known = {p.name: p for p in self.params}
         unknown = sorted(set(given) - set(known))
         if unknown:
@@ -88,6 +111,8 @@ class NamedQuery:
             raw = given.get(name, param.default)
             if raw is None or raw == "":
                 raise QueryError(f"query {self.name!r} needs parameter {name!r}")
+            if resolve is not None and param.type == "entity" and name in given:
+                raw = resolve(name, raw)
             terms[name] = param.to_term(raw)
         return terms
 
@@ -97,6 +122,7 @@ class NamedQuery:
             "name": self.name,
             "title": self.title,
             "description": self.description,
+            "group": self.group,
             "params": [
                 {"name": p.name, "type": p.type, "default": p.default, "description": p.description}
                 for p in self.params
@@ -115,6 +141,9 @@ def parse_named_query(path: Path) -> NamedQuery:
     title = header.get("title") or {}
     if not isinstance(title, dict) or not {"ro", "en"} <= set(title):
         raise QueryError(f"{path.name}: header needs a title in ro and en")
+    group = str(header.get("group", "entities"))
+    if group not in GROUPS:
+        raise QueryError(f"{path.name}: unknown group {group!r}; one of {', '.join(GROUPS)}")
     params = []
     for name, spec in (header.get("params") or {}).items():
         spec = spec or {}
@@ -130,6 +159,7 @@ def parse_named_query(path: Path) -> NamedQuery:
         params=tuple(params),
         text=text,
         path=path,
+        group=group,
     )
 
 
@@ -148,7 +178,8 @@ def get_query(name: str, directory: Path = QUERIES_DIR) -> NamedQuery:
     return queries[name]
 
 
-def run_named_query(store: GraphStore, name: str, params: dict[str, Any] | None = None) -> QueryResult:
-    """Run a named query with its parameters bound."""
+def run_named_query(store: GraphStore, name: str, params: dict[str, Any] | None = None,
+                    resolve: Resolve | None = None) -> QueryResult:
+    """Run a named query with its parameters bound (entity parameters through ``resolve``)."""
     query = get_query(name)
-    return store.query(query.text, bindings=query.bindings(params or {}))
+    return store.query(query.text, bindings=query.bindings(params or {}, resolve))

@@ -34,6 +34,7 @@ import pyoxigraph as ox
 
 from citykg.config import Settings, get_settings
 from citykg.errors import QueryError, QueryTimeoutError, ReadOnlyStoreError, StoreError
+from citykg.sparql_errors import explain_syntax_error
 from citykg.sparql_text import names_its_dataset, query_form
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -148,7 +149,7 @@ def _run_embedded(
                 pass
         return store.query(bind_values(sparql, bindings or {}), **options)
     except SyntaxError as error:
-        raise QueryError(f"malformed SPARQL: {error}") from error
+        raise QueryError(explain_syntax_error(sparql, error)) from error
     except (ValueError, OSError) as error:
         raise QueryError(f"query failed: {error}") from error
     except RuntimeError as error:  # RocksDB: a corrupt or vanished file (issue 23: a plain-text 500)

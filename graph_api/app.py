@@ -6,63 +6,23 @@ import sys
 import threading
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from citykg import __version__
 from citykg.config import Settings, get_settings
-from citykg.errors import (
-    BusyError,
-    CityKGError,
-    ClientGoneError,
-    DecisionRefusedError,
-    ForbiddenError,
-    InvalidParameterError,
-    MethodNotAllowedError,
-    NotAcceptableError,
-    NotFoundError,
-    PayloadTooLargeError,
-    QueryError,
-    QueryTimeoutError,
-    ReadOnlyStoreError,
-    ResultTooLargeError,
-    StoreError,
-    UnsupportedMediaTypeError,
-)
+from citykg.errors import CityKGError
 from citykg.partner_search import warm_indexes
 from citykg.store import GraphStore, RemoteStore, open_store
 from citykg.workers import QueryWorkers
-from graph_api import graph_store, named_queries, query_page, sparql
+from graph_api import errors, graph_store, named_queries, query_page, sparql
 from graph_api import partners, review
-from graph_api import entities
+from graph_api import documents, entities
 from graph_api import map as network_map
 from graph_api.body_limit import BodyLimit
 from graph_api.request_limits import RequestLimits
-
-#: Each error class's HTTP status; an error takes the status of its nearest class listed here.
-ERROR_STATUS = {
-    QueryError: 400,
-    ForbiddenError: 403,
-    NotFoundError: 404,
-    MethodNotAllowedError: 405,
-    NotAcceptableError: 406,
-    PayloadTooLargeError: 413,
-    UnsupportedMediaTypeError: 415,
-    QueryTimeoutError: 422,
-    ResultTooLargeError: 422,
-    ClientGoneError: 499,  # nginx's "client closed request": nobody reads it
-    InvalidParameterError: 422,
-    DecisionRefusedError: 422,
-    ReadOnlyStoreError: 501,
-    StoreError: 503,
-    BusyError: 503,
-}
-
-
-def error_status(error: CityKGError) -> int:
-    return next((ERROR_STATUS[kind] for kind in type(error).__mro__ if kind in ERROR_STATUS), 400)
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -102,9 +62,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.store = store
     app.state.query_workers = workers
 
-    @app.exception_handler(CityKGError)
-    async def domain_error(request: Request, error: CityKGError) -> JSONResponse:
-        return JSONResponse({"error": str(error)}, status_code=error_status(error))
+    errors.install(app)
 
     @app.get("/health", responses={503: {"description": "The store cannot be read"}})
     async def health() -> JSONResponse:
@@ -134,6 +92,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(query_page.router())
     app.include_router(partners.router(store))
     app.include_router(entities.router(store))
+    app.include_router(documents.router(store, settings))
     app.include_router(network_map.router(store, workers))
     app.include_router(review.router(store, settings))
     app.mount("/static", query_page.static_files(), name="static")

@@ -19,7 +19,7 @@ from citykg.errors import NotAcceptableError, NotFoundError
 from citykg.layers import include_proposed, left_out_note, proposed_left_out
 from citykg.store import GraphStore
 from graph_api.media_types import GRAPH_CONTENT_TYPES, negotiate
-from graph_api.partners import templates
+from graph_api.pages import templates
 
 OFFERS = {
     "text/html": "html",

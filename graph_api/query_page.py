@@ -2,10 +2,11 @@
 
 The editor is YASGUI (npm package ``@zazuko/yasgui``, copied to ``graph_api/static/vendor/`` by
 ``make``, not committed); where it is not installed the page falls back to a plain editor of its
-own (a text area, a results table). Either way the named queries are the examples, with their
-parameters' defaults as a VALUES block, the project's prefixes are filled in, and results
-download as CSV or JSON from ``/sparql?format=``. Every asset is local: no request leaves the
-machine.
+own (a text area, a results table). Either way the analysts' named queries are the examples,
+grouped (the service's internal ones are not shown), with their parameters' defaults as a VALUES
+block and a form for their parameters (``/queries/NAME?format=html``); the project's prefixes are
+filled in; an IRI of the graph in the results opens its entity page here; results download as
+CSV or JSON from ``/sparql?format=``. Every asset is local: no request leaves the machine.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from markdown_it import MarkdownIt
 from citykg import __version__
 from citykg.config import PROJECT_ROOT
 from citykg.errors import QueryError
-from citykg.namespaces import sparql_prologue
-from citykg.queries import NamedQuery, load_queries
+from citykg.namespaces import BASE, sparql_prologue
+from citykg.queries import GROUPS, NamedQuery, load_queries
 from citykg.store import bind_values
 
 HERE = Path(__file__).resolve().parent
@@ -52,20 +53,27 @@ def example(named: NamedQuery) -> dict:
         text = bind_values(named.text, named.bindings({}))
     except QueryError:
         text = named.text
-    return {"name": named.name, "title": named.title, "description": named.description, "query": text}
+    return {"name": named.name, "title": named.title, "description": named.description, "query": text,
+            "params": [p.name for p in named.params]}
 
 
 def render_page() -> str:
-    examples = [example(named) for named in load_queries().values()]
+    """The editor and the analysts' named queries by group (the service's own are left out)."""
+    queries = [named for named in load_queries().values() if not named.internal]
+    examples = [example(named) for named in queries]
+    grouped = [(GROUPS[group], [e for e, named in zip(examples, queries) if named.group == group])
+               for group in GROUPS if group != "internal"]
     config = {
         "endpoint": "/sparql",
+        "base": BASE,
         "defaultQuery": sparql_prologue() + "\n" + DEFAULT_QUERY,
         "examples": examples,
     }
     # "</" would end the <script> element that carries the JSON.
     config_json = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
     return _templates.get_template("query_page.html").render(
-        version=__version__, yasgui=yasgui_installed(), config_json=config_json, examples=examples
+        version=__version__, yasgui=yasgui_installed(), config_json=config_json,
+        groups=[(title, items) for title, items in grouped if items],
     )
 
 

@@ -62,6 +62,7 @@ from citykg.namespaces import (
     statement_key,
 )
 from citykg.periods import period_of
+from ingest.normalise import fold
 
 if TYPE_CHECKING:
     from ingest.linking import Linker
@@ -335,6 +336,29 @@ ACTIVITY_TYPES = {
     "PUB": "PublicAuthority",
     "OTH": "Organisation",
 }
+
+#: A public body (activityType PUB) whose name has one of these words is a city's administration:
+#: a CityHall, not just a PublicAuthority. The words name a municipality or its council in the
+#: languages of CORDIS's participants, folded (lowercase, no diacritics).
+CITY_HALL_WORDS = re.compile(
+    r"\b(municipality|municipal council|city of|city council|town council|borough council|comune|citta di"
+    r"|municipio|ayuntamiento|ajuntament|concello|camara municipal|gemeente|stadt|stadtverwaltung|gemeinde"
+    r"|ville de|commune de|mairie|kommune|kommun|kaupunki|dimos|obec|mesto|grad|miasto|gmina|primaria"
+    r"|municipiul|municipiului|orasul|savivaldybe|pasvaldiba|onkormanyzat|obcina|opcina|obshtina|stad)\b")
+#: The rule that types a CORDIS organisation CityHall: the ``method`` of the evidence of its type.
+CITY_HALL_RULE = "import.cordis.city-hall: activityType PUB and a municipality's word in the name"
+
+
+def is_city_hall(org: "Organisation") -> bool:
+    """A public body named as a municipality (``Comune di Torino``, ``Municipiul Cluj-Napoca``).
+
+    >>> is_city_hall(Organisation("1", "Comune di Torino", "", "PUB", "Torino", "IT", ""))
+    True
+    >>> is_city_hall(Organisation("2", "Stadtwerke Muenchen GmbH", "", "PRC", "Muenchen", "DE", ""))
+    False
+    """
+    return org.activity_type == "PUB" and CITY_HALL_WORDS.search(fold(org.name)) is not None
+
 
 #: CORDIS roles -> the roles of the ontology.
 ROLES = {"coordinator": "coordinator"}  # participant, partner, thirdParty, ... -> partner
@@ -640,7 +664,8 @@ def organisation_triples(org: Organisation, node: str, city: str | None, linked:
     if linked:
         triples.append((node, T_ALT, lit(org.name)))
     else:
-        triples += [(node, T_TYPE, t) for t in types_of(ACTIVITY_TYPES.get(org.activity_type, "Organisation"))]
+        kind = "CityHall" if is_city_hall(org) else ACTIVITY_TYPES.get(org.activity_type, "Organisation")
+        triples += [(node, T_TYPE, t) for t in types_of(kind)]
         triples.append((node, T_PREF, lit(org.name)))
         triples.append((node, T_LABEL, lit(org.name)))
         if org.country:
@@ -857,6 +882,7 @@ def import_cordis(
                 last_line = last
                 row.clear()
                 fresh.clear()
+                ruled: list[Triple] = []  # statements a rule concluded, cited with the rule
                 try:
                     triples: list[Triple] = []
                     if layout == "project":
@@ -929,6 +955,8 @@ def import_cordis(
                                     once(city, city_triples(city, org.city.title(), org.country))
                             counts["organisations"] += 1
                             triples += organisation_triples(org, participant, city, link is not None)
+                            if not link and is_city_hall(org):  # the rule's conclusion, cited by the row
+                                ruled.append((participant, T_TYPE, ckg("CityHall")))
                         triples += participation_triples(project, participant, f["role"], contribution)[1]
                         counts["participations"] += 1
                 except (RowError, KeyError) as error:
@@ -941,6 +969,8 @@ def import_cordis(
                 inferred.add_all(derived_triples(stated, periods_seen))
                 for claim in (t for t in stated if t[1] in CITED):
                     out.add_all(evidence_triples(*claim, key, first, last, METHOD))
+                for claim in ruled:
+                    out.add_all(evidence_triples(*claim, key, first, last, CITY_HALL_RULE))
                 good += 1
             done_before += path.stat().st_size
             report.rows[path.name] = good

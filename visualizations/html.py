@@ -99,6 +99,7 @@ PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).fro
   #controls input[type=search] { font-size: 15px; padding: 5px 8px; width: 260px; }
   #controls button { font-size: 15px; padding: 5px 12px; }
   #status { font-size: 14px; color: #7A3500; min-height: 1em; }
+  #downloads a { margin-left: 6px; color: #0b3d91; cursor: pointer; }
   main { flex: 1 1 auto; position: relative; min-height: 300px; }
   #map { position: absolute; inset: 0; }
   #legend { position: absolute; top: 12px; right: 12px; background: rgba(255,255,255,.95); border: 1px solid #ccc; border-radius: 6px; padding: 10px 14px; font-size: 15px; }
@@ -124,6 +125,8 @@ PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).fro
     <button id="find-button" type="submit">{{ text.find_button }}</button>
     <button id="reset" type="button">{{ text.reset }}</button>
     <label><input id="physics" type="checkbox"{% if physics %} checked{% endif %}> {{ text.physics }}</label>
+    <span id="downloads" hidden>{{ text.download }}:
+      {% for fmt in ("png", "svg", "gexf") %}<a class="download" data-format="{{ fmt }}" download>{{ fmt|upper }}</a> {% endfor %}</span>
     <span id="status" role="status"></span>
   </form>
 </header>
@@ -138,6 +141,14 @@ PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).fro
       <li data-kind="{{ item.kind }}"><svg width="20" height="20" viewBox="-10 -10 20 20" aria-hidden="true">{{ item.symbol|safe }}</svg><span>{{ item.label }} ({{ item.count }})</span></li>
     {% endfor %}
     </ul>
+    {% if edge_legend %}
+    <h2>{{ text.ties }}</h2>
+    <ul>
+    {% for item in edge_legend %}
+      <li data-family="{{ item.family }}"><svg width="34" height="12" viewBox="0 0 34 12" aria-hidden="true"><line x1="1" y1="6" x2="33" y2="6" stroke="{{ item.colour }}" stroke-width="{{ item.width }}"{% if item.dashes %} stroke-dasharray="5 4"{% endif %}/></svg><span>{{ item.label }} ({{ item.count }})</span></li>
+    {% endfor %}
+    </ul>
+    {% endif %}
     <p class="size">{{ size_note }}</p>
   </aside>
   {% endif %}
@@ -176,6 +187,15 @@ PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).fro
     return String(text || "").normalize("NFD").replace(/[\\u0300-\\u036f]/g, "").toLowerCase();
   }
   var search = data.nodes.map(function (n) { return { id: n.id, text: fold(n.search) }; });
+  // served by citykg: the same map as a picture or for Gephi, from the same filters
+  if (window.location.protocol !== "file:") {
+    document.querySelectorAll("a.download").forEach(function (link) {
+      var params = new URLSearchParams(window.location.search);
+      params.set("format", link.dataset.format);
+      link.href = window.location.pathname + "?" + params.toString();
+    });
+    document.getElementById("downloads").hidden = false;
+  }
   var status = document.getElementById("status");
   function highlight(ids) {
     var keep = {};
@@ -188,7 +208,10 @@ PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).fro
   function find() {
     var query = fold(document.getElementById("find").value.trim());
     if (!query) { reset(); return; }
-    var found = search.filter(function (s) { return s.text.indexOf(query) >= 0; }).map(function (s) { return s.id; });
+    var words = query.split(/[^a-z0-9]+/).filter(Boolean);  // every word, in any order: "primaria cluj"
+    var found = search.filter(function (s) {
+      return words.every(function (w) { return s.text.indexOf(w) >= 0; });
+    }).map(function (s) { return s.id; });
     if (!found.length) {
       status.textContent = data.text.not_found.replace("{query}", document.getElementById("find").value.trim());
       return;
@@ -331,17 +354,27 @@ def render_html(
         }
         for kind in style.kinds_in(graph)
     ]
+    ties: dict[str, int] = {}
+    for *_, data in graph.edges(data=True):
+        ties[data.get("family", "other")] = ties.get(data.get("family", "other"), 0) + 1
+    edge_legend = [
+        {"family": family, "label": style.EDGE_LABELS[family][lang], "count": ties[family],
+         "colour": style.edge_style(family).colour, "width": style.edge_style(family).width,
+         "dashes": style.edge_style(family).dashes}
+        for family in style.families_in(graph)
+    ]
     vis_js, vis_css = vis_assets()
     page = PAGE.render(
         lang=lang,
         title=title or style.text(lang, "title"),
-        subtitle=subtitle if subtitle is not None else style.filters_line(style.named_filters(graph), lang),
+        subtitle=subtitle if subtitle is not None else style.subtitle(graph, lang),
         generated=style.text(
             lang, "generated", date=date.isoformat(), nodes=graph.number_of_nodes(), edges=graph.number_of_edges()
         ),
         text=style.TEXT[lang],
         names=sorted({graph.nodes[n].get("name", str(n)) for n in graph}),
         legend=legend,
+        edge_legend=edge_legend,
         size_note=style.text(lang, "size_" + size_by),
         message=graph.graph.get("message"),
         physics=physics,

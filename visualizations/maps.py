@@ -18,8 +18,8 @@ MEDIA_TYPES = {
     "gexf": "application/gexf+xml",
     "graphml": "application/graphml+xml",
 }
-#: Above this many entities a drawn map is unreadable (and slow to lay out): refused with a hint
-#: to filter. Exports for Gephi and Cytoscape have no such limit.
+#: Above this many entities a drawn map is unreadable (and slow to lay out): it is drawn grouped
+#: by kind and country. Exports for Gephi and Cytoscape have no such limit.
 DRAW_LIMIT = 2000
 
 

@@ -33,6 +33,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from citykg.entity_search import ENTITY_ID, EntityResolver, label_index
 from citykg.errors import NotFoundError, QueryError
 from citykg.namespaces import BASE
 from citykg.queries import get_query
@@ -90,12 +91,21 @@ DATE_FACTS = ("startDate", "endDate", "signedDate", "openingDate", "deadline", "
 AMOUNT_FACTS = ("budget", "funding")
 VALUE_FACTS = (*AMOUNT_FACTS, *DATE_FACTS, "grantAgreement")
 
-#: How each filter of ``load_network`` is checked: the kinds its entity may be.
+#: How each filter of ``load_network`` is checked: the kinds its entity may be (a Mission or
+#: another initiative stands for the projects tied to it, drawn as its neighbourhood).
 FILTER_KINDS = {
-    "project": {"project"},
-    "programme": {"programme"},
+    "project": {"project", "initiative"},
+    "programme": {"programme", "initiative"},
     "city": {"city", "district"},
     "country": {"country"},
+}
+#: The classes a filter given by name is looked up among.
+FILTER_TYPES = {
+    "project": {"Project", "Initiative"},
+    "programme": {"Programme", "Initiative"},
+    "city": {"City", "CityDistrict"},
+    "country": {"Country"},
+    "around": None,
 }
 MAX_RADIUS = 3
 
@@ -132,6 +142,18 @@ def _amount(value: Any) -> float | None:
         return None
 
 
+def _typed(row: Mapping[str, Any], types: dict[str, str]) -> str | None:
+    """The row's entity, its most specific class kept in ``types`` (a store may also hold the
+    superclasses); None for a row that is about no entity a map draws."""
+    node, type_ = row.get("node"), row.get("type")
+    if not node or not type_ or local_name(type_) not in KIND_OF_TYPE:
+        return None
+    name = local_name(type_)
+    if TYPE_RANK.get(name, 2) > TYPE_RANK.get(types.get(node, ""), -1):
+        types[node] = name
+    return node
+
+
 def build_network(
     rows: Iterable[Mapping[str, Any]],
     *,
@@ -161,12 +183,9 @@ def build_network(
     mentions: dict[str, set[str]] = defaultdict(set)
 
     for row in rows:
-        node, type_ = row.get("node"), row.get("type")
-        if not node or not type_ or local_name(type_) not in KIND_OF_TYPE:
+        node = _typed(row, types)
+        if node is None:
             continue
-        name = local_name(type_)
-        if TYPE_RANK.get(name, 2) > TYPE_RANK.get(types.get(node, ""), -1):
-            types[node] = name  # the most specific class (a store may also hold the superclasses)
         if row.get("label"):
             labels[node].setdefault(row.get("labelLang") or "ro", str(row["label"]))
         if row.get("acronym"):
@@ -257,10 +276,6 @@ def build_network(
 # --- the store -----------------------------------------------------------------------------------
 
 
-class MapTooLargeError(QueryError):
-    """A map with more entities than can be drawn readably (the API answers 400)."""
-
-
 def _plain_rows(result: ox.QuerySolutions) -> Iterator[dict[str, Any]]:
     """Query solutions as dicts of plain values; a language tag goes in ``NAMELang``."""
     names = [v.value for v in result.variables]
@@ -307,26 +322,109 @@ def type_names(types: Iterable[str] | None) -> list[str] | None:
     return sorted(set(names))
 
 
+#: What a map too large to draw keeps of each row: the node's class, its country, its ties.
+_GIST = ("node", "type", "label", "labelLang", "relation", "target", "focus")
+
+
 def _scope_rows(
     store: GraphStore, focus: str, radius: int, types: list[str] | None, max_nodes: int | None
-) -> list[dict[str, Any]]:
-    """The rows of one focus; stops reading (and refuses) once more than ``max_nodes`` entities came."""
+) -> tuple[list[dict[str, Any]], bool]:
+    """The rows of one focus, and whether they are more than ``max_nodes`` entities: then only the
+    gist of each row is kept from there on (what :func:`aggregate` needs), not its sources."""
     query = get_query("map_network")
     bindings = query.bindings(
         {"focus": focus, "radius": radius, "types": f" {' '.join(types)} " if types else "*"}
     )
     rows: list[dict[str, Any]] = []
     nodes: set[str] = set()
+    large = False
     for row in _plain_rows(store.query(query.text, bindings=bindings)):
         nodes.add(row["node"])
-        if max_nodes is not None and len(nodes) > max_nodes:
-            raise MapTooLargeError(
-                f"the map has more than {max_nodes} entities, too many to draw readably; "
-                "narrow it with --project, --programme, --city, --country, --types or "
-                "--around ENTITY --radius 1 (or export it as gexf or graphml for Gephi)"
-            )
-        rows.append(row)
-    return rows
+        if max_nodes is not None and not large and len(nodes) > max_nodes:
+            large = True
+            rows = [{k: r.get(k) for k in _GIST} for r in rows if not r.get("evidence") and not r.get("mention")]
+        if large:
+            if not row.get("evidence") and not row.get("mention"):
+                rows.append({k: row.get(k) for k in _GIST})
+        else:
+            rows.append(row)
+    return rows, large
+
+
+def aggregate(rows: Iterable[Mapping[str, Any]], *, lang: str = "ro", focus: Iterable[str] = ()) -> nx.MultiDiGraph:
+    """A map too large to draw, grouped: one node per kind and country (``Universitate · RO``,
+    with how many entities it stands for), one edge per family of ties between two groups (with
+    how many ties). Pure, like :func:`build_network`; the entities in ``focus`` keep a node of
+    their own.
+
+    >>> rows = [{"node": f"https://w3id.org/citykg/org/o{i}", "type": CKG + "University"} for i in range(3)]
+    >>> rows += [{"node": f"https://w3id.org/citykg/org/o{i}", "type": CKG + "University", "relation": CKG + "country",
+    ...           "target": "https://w3id.org/citykg/country/ro"} for i in range(3)]
+    >>> [(d["name"], d["count"]) for _, d in aggregate(rows, lang="en").nodes(data=True)]
+    [('Organisations · RO', 3)]
+    """
+    focus = set(focus)
+    types: dict[str, str] = {}
+    country: dict[str, str] = {}
+    names: dict[str, str] = {}
+    ties: list[tuple[str, str, str]] = []
+    for row in rows:
+        node = _typed(row, types)
+        if node is None:
+            continue
+        if node in focus and row.get("label"):
+            names.setdefault(node, str(row["label"]))
+        relation, target = row.get("relation"), row.get("target")
+        if relation and target is not None:
+            relation = local_name(relation)
+            if relation == "country":
+                country.setdefault(node, local_name(str(target)).upper())
+            if relation in EDGE_FAMILIES:
+                ties.append((node, relation, str(target)))
+
+    def group(node: str) -> str:
+        if node in focus:
+            return node
+        kind = KIND_OF_TYPE[types[node]]
+        return f"group:{kind}:{country.get(node, '') if kind not in ('country', 'programme', 'call') else ''}"
+
+    members: dict[str, list[str]] = defaultdict(list)
+    for node in types:
+        members[group(node)].append(node)
+    graph = nx.MultiDiGraph(lang=lang, aggregated=len(types))
+    for key, nodes in sorted(members.items()):
+        kind = KIND_OF_TYPE[types[nodes[0]]]
+        where = key.rsplit(":", 1)[-1] if key.startswith("group:") else ""
+        kind_name = style.kind_style(kind).label[lang]
+        name = names.get(key) or (f"{kind_name} · {where}" if where else kind_name)
+        label = name if key in focus else f"{name}\n({len(nodes)})"
+        graph.add_node(key, iri=key, kind=kind, type=types[nodes[0]], type_label=kind_name, name=name,
+                       label=label, count=len(nodes), focus=key in focus, budget_eur=float(len(nodes)))
+    counted: dict[tuple[str, str, str], int] = defaultdict(int)
+    for node, relation, target in ties:
+        if target in types and target != node:
+            counted[(group(node), EDGE_FAMILIES[relation], group(target))] += 1
+    for (u, family, v), count in sorted(counted.items()):
+        if u != v:
+            graph.add_edge(u, v, key=family, relation=family, family=family, label=str(count), role=False,
+                           sources=[], count=count)
+    graph.graph["focus"] = sorted(focus & set(graph))
+    return graph
+
+
+def _name_the_unnamed(store: GraphStore, graph: nx.MultiDiGraph) -> None:
+    """Entities the map's rows gave no name (a CORDIS programme part, a country of an import):
+    the name search's name (a code such as HORIZON.2.5), else the id's last part in capitals
+    (``GB``), never the id itself."""
+    unnamed = [n for n, d in graph.nodes(data=True) if d["name"] == local_name(n)]
+    if not unnamed:
+        return
+    index = label_index(store)
+    for node in unnamed:
+        entity = index.get(node)
+        name = entity.name if entity is not None else local_name(node).upper() if graph.nodes[node]["kind"] == "country" else None
+        if name:
+            graph.nodes[node].update(name=name, label=style.short_label(name))
 
 
 def load_network(
@@ -348,8 +446,8 @@ def load_network(
     city or a country by its kind; ``around`` every entity within ``radius`` ties. Several filters
     keep what all their scopes share, plus the filtered entities themselves. ``types`` keeps only
     entities of these kinds or classes. No filter at all: the whole graph. An entity the graph
-    does not know raises NotFoundError naming it; more than ``max_nodes`` entities raises
-    MapTooLargeError.
+    does not know raises NotFoundError naming it; more than ``max_nodes`` entities are drawn
+    grouped by kind and country (:func:`aggregate`).
     """
     style.check_lang(lang)
     names = type_names(types)
@@ -365,11 +463,17 @@ def load_network(
     if not scopes:
         scopes = [("all", ONTOLOGY_IRI, 0)]
     single = len(scopes) == 1
+    large = False
     results: list[list[dict[str, Any]]] = []
     focus: list[str] = []
     resolved: dict[str, str] = {}
+    resolver: EntityResolver | None = None
     for flag, value, scope_radius in scopes:
-        rows = _scope_rows(store, value, scope_radius, names, max_nodes if single else None)
+        if flag != "all" and not (ENTITY_ID.fullmatch(value.strip()) or value.startswith(("http://", "https://"))):
+            resolver = resolver or EntityResolver(store)  # a name: the entity it names, or a 4xx listing candidates
+            value = resolver.entity(flag, value, types=FILTER_TYPES[flag], what=flag).iri
+        rows, too_many = _scope_rows(store, value, scope_radius, names, max_nodes if single else None)
+        large = large or too_many
         if not rows:
             raise NotFoundError(f"no entity {value!r} in the graph")
         iri = rows[0]["focus"]
@@ -377,19 +481,22 @@ def load_network(
             kind = next((KIND_OF_TYPE.get(local_name(r["type"])) for r in rows if r["node"] == iri), None)
             if kind not in FILTER_KINDS[flag]:
                 raise QueryError(f"{value!r} is not a {flag} but a {kind or 'thing without a type'}")
+            if kind == "initiative":  # its projects, members and cities: what is tied to it
+                rows, too_many = _scope_rows(store, iri, 1, names, max_nodes if single else None)
+                large = large or too_many
         if flag != "all":
             focus.append(iri)
             resolved[flag] = iri
         results.append(rows)
     keep = set.intersection(*({row["node"] for row in rows} for rows in results)) | set(focus)
-    if max_nodes is not None and len(keep) > max_nodes:
-        raise MapTooLargeError(
-            f"the map has {len(keep)} entities, more than the {max_nodes} that can be drawn readably; "
-            "narrow it with more filters or export it as gexf or graphml"
-        )
     rows = [row for result in results for row in result if row["node"] in keep]
-    graph = build_network(rows, vocabulary=load_vocabulary(store), lang=lang, focus=focus)
+    if large or (max_nodes is not None and len(keep) > max_nodes):
+        graph = aggregate(rows, lang=lang, focus=focus)
+    else:
+        graph = build_network(rows, vocabulary=load_vocabulary(store), lang=lang, focus=focus)
+        _name_the_unnamed(store, graph)
     graph.graph["filters"] = {
         **resolved, "radius": int(radius) if around else None, "types": names,
     }
+    graph.graph["resolved"] = resolver.resolved if resolver else {}
     return graph

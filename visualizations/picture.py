@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from datetime import date as Date
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 from matplotlib import rc_context
@@ -24,6 +25,8 @@ from visualizations import style
 from visualizations.layout import DEFAULT_SEED, layout
 
 FORMATS = ("png", "svg")
+#: matplotlib settings of every picture: text as text in SVG, the same ids for the same map.
+RC = {"svg.fonttype": "none", "svg.hashsalt": "citykg", "font.family": "DejaVu Sans"}
 DPI = 100
 #: Above this many nodes only the best-connected ones (and the focus) get a label.
 LABEL_ALL_UP_TO = 150
@@ -36,10 +39,22 @@ def _marker_area(size: float) -> float:
     return diameter_points**2
 
 
-def render_picture(
+def render_picture(graph: nx.MultiDiGraph, *, fmt: str = "png", **drawing: Any) -> bytes:
+    """The map as PNG or SVG bytes, ``width`` x ``height`` pixels (1920x1080 by default); the
+    ``drawing`` options are :func:`draw_figure`'s."""
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown picture format {fmt!r}; one of {', '.join(FORMATS)}")
+    with rc_context(RC):
+        figure = draw_figure(graph, **drawing)
+        buffer = io.BytesIO()
+        metadata = {"Date": None} if fmt == "svg" else {"Software": "citykg"}
+        figure.savefig(buffer, format=fmt, dpi=DPI, facecolor="white", metadata=metadata)
+    return buffer.getvalue()
+
+
+def draw_figure(
     graph: nx.MultiDiGraph,
     *,
-    fmt: str = "png",
     width: int = 1920,
     height: int = 1080,
     title: str | None = None,
@@ -48,36 +63,32 @@ def render_picture(
     date: Date | None = None,
     size_by: str = "degree",
     seed: int = DEFAULT_SEED,
-) -> bytes:
-    """The map as PNG or SVG bytes, ``width`` x ``height`` pixels (1920x1080 by default)."""
-    if fmt not in FORMATS:
-        raise QueryError(f"unknown picture format {fmt!r}; one of {', '.join(FORMATS)}")
+) -> Figure:
+    """The map drawn on a matplotlib figure (call within ``rc_context(RC)``); node labels carry
+    the gid ``label``, so that their boxes can be measured."""
     lang = style.check_lang(lang or graph.graph.get("lang", "ro"))
     date = date or Date.today()
     sizes = style.node_sizes(graph, size_by)
-    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "citykg", "font.family": "DejaVu Sans"}):
-        figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, facecolor="white")
-        FigureCanvasAgg(figure)
-        header = 0.115
-        axes = figure.add_axes((0.01, 0.04, 0.80, 0.96 - header - 0.01))
-        axes.set_axis_off()
-        _draw_header(figure, graph, title, subtitle, lang, date, header)
-        if graph.number_of_nodes():
-            positions = layout(graph, seed=seed, aspect=(0.80 * width) / ((0.95 - header) * height))
-            _draw_edges(axes, graph, positions)
-            _draw_nodes(axes, graph, positions, sizes)
-            _draw_labels(axes, graph, positions, sizes)
-            axes.margins(0.06)
-            _draw_legend(figure, graph, lang, size_by)
-        if graph.graph.get("message"):
-            axes.text(
-                0.5, 0.5, graph.graph["message"], transform=axes.transAxes, ha="center", va="center",
-                fontsize=24, color="#404040",
-            )
-        buffer = io.BytesIO()
-        metadata = {"Date": None} if fmt == "svg" else {"Software": "citykg"}
-        figure.savefig(buffer, format=fmt, dpi=DPI, facecolor="white", metadata=metadata)
-    return buffer.getvalue()
+    figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, facecolor="white")
+    FigureCanvasAgg(figure)
+    header = 0.115
+    axes = figure.add_axes((0.01, 0.04, 0.80, 0.96 - header - 0.01))
+    axes.set_axis_off()
+    _draw_header(figure, graph, title, subtitle, lang, date, header)
+    if graph.number_of_nodes():
+        positions = layout(graph, seed=seed, aspect=(0.80 * width) / ((0.95 - header) * height))
+        _draw_edges(axes, graph, positions)
+        _draw_nodes(axes, graph, positions, sizes)
+        axes.margins(0.06)
+        axes.autoscale_view()
+        _draw_labels(axes, graph, positions, sizes)
+        _draw_legend(figure, graph, lang, size_by)
+    if graph.graph.get("message"):
+        axes.text(
+            0.5, 0.5, graph.graph["message"], transform=axes.transAxes, ha="center", va="center",
+            fontsize=24, color="#404040", wrap=True,
+        )
+    return figure
 
 
 def write_picture(graph: nx.MultiDiGraph, path: Path, **options) -> Path:
@@ -91,7 +102,7 @@ def write_picture(graph: nx.MultiDiGraph, path: Path, **options) -> Path:
 def _draw_header(figure, graph, title, subtitle, lang, date, header) -> None:
     top = 1 - 0.02
     figure.text(0.015, top, title or style.text(lang, "title"), fontsize=26, fontweight="bold", va="top", color="#1a1a1a")
-    line = subtitle if subtitle is not None else style.filters_line(style.named_filters(graph), lang)
+    line = subtitle if subtitle is not None else style.subtitle(graph, lang)
     if line:
         figure.text(0.015, top - 0.052, line, fontsize=15, va="top", color="#333333")
     generated = style.text(
@@ -153,24 +164,36 @@ def _labelled(graph) -> list[str]:
     return sorted(chosen)
 
 
+#: Where a label may go around its node, in the order tried: below, above, right, left.
+_PLACES = (((0, -1), "center", "top"), ((0, 1), "center", "bottom"), ((1, 0), "left", "center"), ((-1, 0), "right", "center"))
+
+
 def _draw_labels(axes, graph, positions, sizes) -> None:
+    """Labels that never overlap one another: the focus and the best-connected are placed first,
+    each below its node or, when that spot is taken, above, right or left of it; a label that
+    fits nowhere is left out (the node keeps its tooltip on the HTML map)."""
     n = graph.number_of_nodes()
     fontsize = 11 if n <= 60 else 9 if n <= 200 else 7
-    for node in _labelled(graph):
+    renderer = axes.figure.canvas.get_renderer()
+    frame = axes.get_window_extent(renderer)
+    placed = []
+    order = sorted(_labelled(graph), key=lambda node: (not graph.nodes[node].get("focus"), -graph.degree(node), str(node)))
+    for node in order:
         data = graph.nodes[node]
-        x, y = positions[node]
-        axes.annotate(
-            data.get("label", str(node)),
-            (x, y),
-            xytext=(0, -(sizes[node] * 0.55 + 3)),
-            textcoords="offset points",
-            ha="center",
-            va="top",
-            fontsize=fontsize + (1 if data.get("focus") else 0),
-            fontweight="bold" if data.get("focus") else "normal",
-            color="#1a1a1a",
-            zorder=4,
-        )
+        gap = sizes[node] * 0.55 + 3
+        for (dx, dy), ha, va in _PLACES:
+            label = axes.annotate(
+                data.get("label", str(node)), positions[node], xytext=(dx * gap, dy * gap),
+                textcoords="offset points", ha=ha, va=va,
+                fontsize=fontsize + (1 if data.get("focus") else 0),
+                fontweight="bold" if data.get("focus") else "normal", color="#1a1a1a", zorder=4, gid="label",
+            )
+            box = label.get_window_extent(renderer).expanded(1.04, 1.08)
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            if inside and not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
+            label.remove()
 
 
 def _draw_legend(figure, graph, lang, size_by) -> None:
@@ -184,6 +207,15 @@ def _draw_legend(figure, graph, lang, size_by) -> None:
             label=f"{style.kind_style(kind).label[lang]} ({counts[kind]})",
         )
         for kind in style.kinds_in(graph)
+    ]
+    ties = {}
+    for *_, data in graph.edges(data=True):
+        ties[data.get("family", "other")] = ties.get(data.get("family", "other"), 0) + 1
+    handles += [
+        Line2D([], [], color=style.edge_style(family).colour, linewidth=style.edge_style(family).width * 1.2,
+               linestyle="--" if style.edge_style(family).dashes else "-",
+               label=f"{style.EDGE_LABELS[family][lang]} ({ties[family]})")
+        for family in style.families_in(graph)
     ]
     legend = figure.legend(
         handles=handles, loc="upper right", bbox_to_anchor=(0.995, 0.87), title=style.text(lang, "legend"),

@@ -58,6 +58,24 @@ EDGE_STYLES: dict[str, EdgeStyle] = {
     "other": EdgeStyle("#B3B3B3", 1.0, True),
 }
 
+#: What each edge family stands for, in the legend.
+EDGE_LABELS: dict[str, dict[str, str]] = {
+    "role": {"ro": "rol în proiect", "en": "role in a project"},
+    "funding": {"ro": "finanțat de", "en": "funded by"},
+    "call": {"ro": "apel, parte din program", "en": "call, part of a programme"},
+    "membership": {"ro": "membru, oraș al Misiunii", "en": "member, Mission city"},
+    "organisation": {"ro": "condus, găzduit, lansat de", "en": "managed, hosted, launched by"},
+    "location": {"ro": "loc", "en": "place"},
+    "other": {"ro": "altă legătură", "en": "other tie"},
+}
+
+
+def families_in(graph) -> list[str]:
+    """The edge families present on a map, in legend order."""
+    present = {data.get("family", "other") for *_, data in graph.edges(data=True)}
+    return [family for family in EDGE_STYLES if family in present]
+
+
 #: Words of the page and the pictures, per language.
 TEXT: dict[str, dict[str, str]] = {
     "ro": {
@@ -83,6 +101,9 @@ TEXT: dict[str, dict[str, str]] = {
         "filters_around": "în jurul",
         "filters_radius": "rază",
         "filters_types": "tipuri",
+        "ties": "Legături",
+        "download": "Descarcă",
+        "aggregated": "Harta are {count} entități, prea multe pentru a fi desenate lizibil: sunt grupate după tip și țară (numărul din fiecare grup). Restrângeți filtrele pentru entitățile însele.",
     },
     "en": {
         "title": "The Cities Mission ecosystem",
@@ -107,6 +128,9 @@ TEXT: dict[str, dict[str, str]] = {
         "filters_around": "around",
         "filters_radius": "radius",
         "filters_types": "types",
+        "ties": "Ties",
+        "download": "Download",
+        "aggregated": "The map has {count} entities, too many to draw readably: they are grouped by type and country (with how many in each). Narrow the filters to see the entities themselves.",
     },
 }
 
@@ -207,6 +231,14 @@ def named_filters(graph) -> dict:
             value = graph.nodes[value].get("name", value)
         named[key] = value
     return named
+
+
+def subtitle(graph, lang: str) -> str:
+    """The line under a map's title: its filters, and why it is grouped when it is."""
+    line = filters_line(named_filters(graph), lang)
+    if graph.graph.get("aggregated"):
+        line = " — ".join(filter(None, (line, text(lang, "aggregated", count=graph.graph["aggregated"]))))
+    return line
 
 
 def filters_line(filters: dict, lang: str) -> str:

@@ -1,5 +1,6 @@
 // The query page: YASGUI when it is installed, else a plain editor; the named queries as
-// examples; CSV/JSON downloads from /sparql?format=. Every request goes to this server.
+// examples; CSV/JSON downloads from /sparql?format=; an IRI of the graph in the results opens its
+// entity page on this server. Every request goes to this server.
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("citykg-config").textContent);
@@ -46,6 +47,30 @@
         opened.query();
       },
     };
+  }
+
+  // an IRI of the graph (config.base + "org/utcn") -> /entities/org/utcn: the graph's IRIs are not served
+  // where they point yet, this server has a page for each entity.
+  const entityId = /^[a-z]+\/[a-z0-9][a-z0-9-]*$/;
+  function localPage(href) {
+    if (!href || !href.startsWith(config.base)) return null;
+    const id = href.slice(config.base.length);
+    return entityId.test(id) ? "/entities/" + id : null;
+  }
+
+  function relink(root) {
+    for (const link of root.querySelectorAll("a[href]")) {
+      const local = localPage(link.getAttribute("href"));
+      if (local) {
+        link.setAttribute("href", local);
+        link.dataset.iri = config.base + local.slice("/entities/".length);
+      }
+    }
+  }
+
+  function watchResults(container) {
+    relink(container);
+    new MutationObserver(() => relink(container)).observe(container, { childList: true, subtree: true });
   }
 
   function cellText(term) {
@@ -103,7 +128,19 @@
         const body = table.createTBody();
         for (const row of data.results.bindings) {
           const tr = body.insertRow();
-          for (const name of data.head.vars) tr.insertCell().textContent = cellText(row[name]);
+          for (const name of data.head.vars) {
+            const cell = tr.insertCell();
+            const term = row[name];
+            const local = term && term.type === "uri" ? localPage(term.value) : null;
+            if (local) {
+              const link = document.createElement("a");
+              link.href = local;
+              link.textContent = term.value;
+              cell.append(link);
+            } else {
+              cell.textContent = cellText(term);
+            }
+          }
         }
         results.append(table);
         status.textContent = data.results.bindings.length + " rows in " +
@@ -125,6 +162,7 @@
   }
 
   editor = window.Yasgui ? yasguiEditor() : plainEditor();
+  watchResults(document.getElementById("yasgui") || document.getElementById("results"));
   for (const button of document.querySelectorAll("button.example")) {
     button.addEventListener("click", () => editor.load(examples[button.dataset.name]));
   }

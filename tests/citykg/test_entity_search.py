@@ -9,7 +9,7 @@ import pytest
 
 from citykg import entity_search
 from citykg.entity_search import MAX_QUERY_CHARS, LabelIndex, label_index, search
-from citykg.errors import InvalidParameterError
+from citykg.errors import AmbiguousParameterError, InvalidParameterError
 
 
 @pytest.fixture(scope="module")
@@ -104,9 +104,13 @@ def test_a_very_long_query_is_refused_naming_the_parameter(index, built_store):
         ("România", {"Country"}, "country/ro"),
         ("URBACT", {"Programme"}, "programme/urbact"),
         ("Horizon 2020", {"Programme"}, "programme/horizon-2020"),
-        ("NetZeRoCities", {"Project"}, "project/netzerocities-pnrr"),  # as written: the PNRR project
-        ("NetZeroCities", {"Project"}, "project/netzerocities-h2020"),
         ("Primăria Cluj-Napoca", {"Organisation", "City"}, "org/primaria-cluj-napoca"),
+        # issue 19: names of every kind, for every entity parameter
+        ("CO4CITIES", {"Project"}, "project/co4cities"),
+        ("Cluj-Napoca", None, "city/cluj-napoca"),
+        ("Clujului", {"City"}, "city/cluj-napoca"),  # inflected
+        ("primaria cluj", None, "org/primaria-cluj-napoca"),  # unaccented, part of the name
+        ("Cities Mission", {"Project", "Initiative"}, "initiative/cities-mission"),
     ],
 )
 def test_resolve_a_filter_value(index, value, types, expected):
@@ -120,6 +124,7 @@ def test_resolve_a_filter_value(index, value, types, expected):
         ("country/atlantis", {"Country"}, "no country with the id"),
         ("org/utcn", {"Country"}, "org/utcn is a University, not a country"),
         ("netzerocities", {"Project"}, "project/netzerocities-h2020"),  # two projects, once folded
+        ("Cities Mission", {"Project"}, "initiative/cities-mission (Misiunea"),  # not CapaCITIES, quietly
         ("", {"Country"}, "give a country"),
     ],
 )
@@ -196,3 +201,20 @@ def test_a_word_in_thousands_of_names_scores_each_by_its_own_label():
     for n in (0, 1, 2, 2998):  # each is shown by its own name; a longer name of the same words scores no higher
         assert by_id[f"org/n{n:05d}"].label == f"Energy {'Cooperative ' * (n % 3)}Works {n}"
     assert by_id["org/n00000"].score >= by_id["org/n00001"].score >= by_id["org/n00002"].score
+
+
+@pytest.mark.parametrize("value", ["NetZeroCities", "NetZeRoCities", "netzerocities"])
+def test_a_name_two_projects_bear_up_to_case_is_ambiguous_and_lists_both(index, value):
+    """Issue 19: ``NetZeroCities`` picked the H2020 project and ``NetZeRoCities`` the PNRR one, by
+    the case of one letter, and nothing said which; now neither is picked and both are listed."""
+    with pytest.raises(AmbiguousParameterError) as raised:
+        index.resolve(value, parameter="project", types={"Project"}, what="project")
+    assert {c["id"] for c in raised.value.candidates} == {"project/netzerocities-h2020", "project/netzerocities-pnrr"}
+    assert all(c["name"] and c["type"] == "Project" for c in raised.value.candidates)
+
+
+def test_an_unknown_name_lists_the_closest_names(index):
+    with pytest.raises(InvalidParameterError) as raised:
+        index.resolve("Politehnica Timisoara", parameter="near", types={"Organisation"}, what="organisation")
+    assert "no organisation is called" in str(raised.value)
+    assert not isinstance(raised.value, AmbiguousParameterError)

@@ -1,4 +1,5 @@
-"""A small graph on disk for the HTTP tests that need no real build (clients, guard rails)."""
+"""A small graph on disk for the HTTP tests that need no real build (clients, guard rails), and
+the real build with a small synthetic CORDIS import (what CORDIS data changes on the pages)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,27 @@ def sample_store_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data.write_bytes(ox.serialize(sample_quads(), format=ox.RdfFormat.N_QUADS))
     EmbeddedStore(root).publish([data])
     return root
+
+
+@pytest.fixture(scope="session")
+def cordis_client(cordis_settings):
+    """The app over the build with a small synthetic CORDIS import."""
+    from fastapi.testclient import TestClient
+
+    from citykg.store import EmbeddedStore
+    from graph_api.app import create_app
+
+    with TestClient(create_app(cordis_settings, EmbeddedStore(cordis_settings.store))) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def client(built_settings, built_store):
+    """The app over the real build, as served (a server failure is answered, not raised); a
+    test module with a ``client`` of its own (another store) overrides it."""
+    from fastapi.testclient import TestClient
+
+    from graph_api.app import create_app
+
+    with TestClient(create_app(built_settings, built_store), raise_server_exceptions=False) as client:
+        yield client

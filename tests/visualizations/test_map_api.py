@@ -72,10 +72,11 @@ def test_bad_radius_type_and_language_are_400(client, project):
         assert client.get("/map", params=params).status_code == 400, params
 
 
-def test_a_map_too_large_to_draw_is_refused_but_exports(built_store, monkeypatch):
-    # /map draws in a query worker (another process), which a monkeypatch does not reach: the
-    # function it runs is asked directly; its QueryError is a 400 like every other.
+def test_a_map_too_large_to_draw_is_grouped_and_exports_whole(built_store, monkeypatch):
+    """It was refused with a message naming the CLI's flags. /map draws in a query worker
+    (another process), which a monkeypatch does not reach: the function it runs is asked directly."""
     monkeypatch.setattr(maps, "DRAW_LIMIT", 10)
-    with pytest.raises(QueryError, match="narrow it"):
-        maps.make_map(built_store)
+    grouped = maps.make_map(built_store).content.decode("utf-8")
+    assert "grupate după tip și țară" in grouped and "--project" not in grouped
+    assert maps.make_map(built_store, fmt="png").content
     assert maps.make_map(built_store, fmt="graphml").content

@@ -7,7 +7,6 @@ of entity on the map in its legend, and find an entity. A screenshot goes to tes
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -15,14 +14,8 @@ import pytest
 from matplotlib import image
 
 from citykg.config import PROJECT_ROOT
-from tests.helpers import citykg_server
 from visualizations.network import load_network
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 BUSIEST_PROJECT = """
 PREFIX ckg: <https://w3id.org/citykg/ontology#>
@@ -32,21 +25,8 @@ GROUP BY ?project ORDER BY DESC(?n) ?project LIMIT 1
 
 
 @pytest.fixture(scope="module")
-def server(built_settings, built_store):
-    with citykg_server({"CITYKG_STORE": str(built_settings.store)}) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def server(live_server):
+    return live_server
 
 
 @pytest.fixture(scope="module")
@@ -85,8 +65,10 @@ def test_the_map_page_works_offline_in_chromium(server, browser, built_store, pr
 
     graph = load_network(built_store, project=params.get("project"), lang=params["lang"])
     kinds = {data["kind"] for _, data in graph.nodes(data=True)}
-    legend = page.eval_on_selector_all("#legend li", "items => items.map(i => i.dataset.kind)")
+    legend = page.eval_on_selector_all("#legend li[data-kind]", "items => items.map(i => i.dataset.kind)")
     assert set(legend) == kinds and len(legend) == len(kinds)
+    ties = page.eval_on_selector_all("#legend li[data-family]", "items => items.map(i => i.dataset.family)")
+    assert set(ties) == {data["family"] for *_, data in graph.edges(data=True)}  # every edge style
 
     some = sorted(graph.nodes[n]["name"] for n in graph)[0]
     page.fill("#find", some)
@@ -109,3 +91,33 @@ def test_the_png_export_has_the_size_asked_and_is_not_blank(server, project):
     assert (rgb < 250).any(axis=2).mean() > 0.005
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "map-project-export.png").write_bytes(response.content)
+
+
+def test_find_primaria_cluj_and_download_the_png_from_the_page(server, browser):
+    """The find box missed "primaria cluj" (which /search finds); the page had no download button."""
+    page = browser.new_page(viewport={"width": 1920, "height": 1080}, accept_downloads=True)
+    page.goto(f"{server}/map?around=Cluj-Napoca&radius=1")
+    page.wait_for_function("window.citykgMap && window.citykgMap.stabilised", timeout=60_000)
+    page.fill("#find", "primaria cluj")
+    page.press("#find", "Enter")
+    selected = page.evaluate("window.citykgMap.network.getSelectedNodes()")
+    assert "https://w3id.org/citykg/org/primaria-cluj-napoca" in selected
+    assert page.is_visible("#downloads")
+    with page.expect_download() as download:
+        page.click("a.download[data-format=png]")
+    picture = image.imread(download.value.path(), format="png")
+    assert picture.shape[:2] == (1080, 1920)
+    page.close()
+
+
+def test_the_entity_and_partner_pages_link_to_the_map(server, browser):
+    page = browser.new_page()
+    page.goto(f"{server}/entities/org/utcn")
+    page.click("a.map-link")
+    page.wait_for_function("window.citykgMap && window.citykgMap.stabilised", timeout=60_000)
+    assert "around=org" in page.url and "utcn" in page.url
+    page.goto(f"{server}/partners?project=CO4CITIES")
+    page.click("a.map-link")
+    page.wait_for_function("window.citykgMap && window.citykgMap.stabilised", timeout=60_000)
+    assert "project=project" in page.url and "co4cities" in page.url
+    page.close()

@@ -9,7 +9,6 @@ from citykg.namespaces import BASE
 from citykg.queries import get_query
 from visualizations.network import (
     CKG,
-    MapTooLargeError,
     build_network,
     load_network,
     source_text,
@@ -177,9 +176,16 @@ def test_a_hostile_value_is_a_bad_parameter_not_query_text(built_store):
         load_network(built_store, project='x> } } ; DROP ALL ; SELECT * WHERE { <y')
 
 
-def test_a_map_too_large_to_draw_is_refused_with_a_hint(built_store):
-    with pytest.raises(MapTooLargeError, match="narrow it"):
-        load_network(built_store, max_nodes=5)
+def test_a_map_too_large_to_draw_is_grouped_by_kind_and_country(built_store):
+    """Issue 19: a large map was refused ("over 2,000 entities", naming CLI flags on the web)."""
+    whole = load_network(built_store)
+    grouped = load_network(built_store, max_nodes=5)
+    assert grouped.graph["aggregated"] == whole.number_of_nodes()
+    assert sum(d["count"] for _, d in grouped.nodes(data=True)) == whole.number_of_nodes()
+    assert grouped.number_of_nodes() < whole.number_of_nodes() / 3 and grouped.number_of_edges()
+    in_romania = sum(1 for n, d in whole.nodes(data=True) if d["kind"] == "organisation" and any(
+        key == "country" and target.endswith("/country/ro") for _, target, key in whole.out_edges(n, keys=True)))
+    assert grouped.nodes["group:organisation:RO"]["count"] == in_romania > 0
 
 
 class RecordingStore:
