@@ -24,7 +24,7 @@ from citykg.build_lock import build_lock, temporary_folder
 from citykg.config import PROJECT_ROOT, Settings
 from citykg.namespaces import BASE, graph_iri
 from citykg.queries import get_query, run_named_query
-from citykg.store import GraphStore, open_store
+from citykg.store import PROPOSED_GRAPHS, GraphStore, open_store
 from citykg.errors import ValidationError
 from citykg.materialise import INFERRED, materialise
 from citykg.validate import validate_graphs
@@ -208,29 +208,34 @@ def add_documents(settings: Settings, paths: list[Path], progress: Progress = la
     """Put some documents' graphs into the served graph without rebuilding the rest.
 
     The documents are read, checked against the shapes beside the knowledge base, and their
-    graphs (the document's and its proposed facts') replace what the store held for them, in a
-    copy of the served build swapped in whole: readers see the old graph or the new one, and a
+    graphs (the document's, its proposed facts', and what its reviewed facts imply with the
+    knowledge base, ``graph/inferred/doc/KEY``) replace what the store held for them, in a copy
+    of the served build swapped in whole: readers see the old graph or the new one, and a
     failure leaves the old one serving. The review report then covers these documents.
     """
-    started = time.perf_counter()
-    assembly = assemble(settings.sources, progress, settings.knowledge, settings.inbox, only=paths)
-    mine = {r.source.graph for r in assembly.documents if r.source} | \
-        {lay.proposed.identifier for lay in assembly.layers.values()}
-    store = open_store(settings)
-    graphs = {iri: g for iri, g in assembly.graphs.items() if iri in mine}
-    graphs[graph_iri("build")] = build_graph(dict.fromkeys([*map(URIRef, store.named_graphs()), *graphs]))
-    replaced = {str(iri) for iri in graphs} | {str(proposed_graph_iri(r.source.key)) for r in assembly.documents if r.source}
-    with tempfile.TemporaryDirectory(prefix="citykg-add-") as tmp:
-        progress("writing")
-        nquads = Path(tmp) / "documents.nq"
-        triples = write_nquads(graphs, nquads)
-        progress("loading")
-        build_id = store.replace_graphs(replaced, [nquads])
-    review = settings.store / "review.md"
-    review.parent.mkdir(parents=True, exist_ok=True)
-    review.write_text(review_report(assembly.documents, assembly.layers, []), encoding="utf-8")
-    return BuildReport(build_id, triples, len(graphs), {}, time.perf_counter() - started,
-                       [r.summary() for r in assembly.documents], review)
+    with build_lock(settings.store):
+        started = time.perf_counter()
+        assembly = assemble(settings.sources, progress, settings.knowledge, settings.inbox, only=paths)
+        read = [r for r in assembly.documents if r.source]
+        store = open_store(settings)
+        graphs = {iri: g for iri, g in assembly.graphs.items()
+                  if iri in {r.source.graph for r in read} | {lay.proposed.identifier for lay in assembly.layers.values()}}
+        kb = [g for iri, g in assembly.graphs.items() if iri == graph_iri("kb")]
+        known = materialise(kb)  # in graph/inferred already: each document's graph has only what it adds
+        for r in read:
+            graphs[graph_iri(f"inferred/doc/{r.source.key}")] = materialise([*kb, graphs[r.source.graph]]) - known
+        graphs[graph_iri("build")] = build_graph(dict.fromkeys([*map(URIRef, store.named_graphs()), *graphs]))
+        replaced = {str(iri) for iri in graphs} | {str(proposed_graph_iri(r.source.key)) for r in read}
+        with temporary_folder() as tmp:
+            progress("writing")
+            nquads = Path(tmp) / "documents.nq"
+            triples = write_nquads(graphs, nquads)
+            progress("loading")
+            build_id = store.replace_graphs(replaced, [nquads])
+        review = settings.store / "review.md"
+        review.write_text(review_report(assembly.documents, assembly.layers, []), encoding="utf-8")
+        return BuildReport(build_id, triples, len(graphs), {}, time.perf_counter() - started,
+                           [r.summary() for r in assembly.documents], review)
 
 
 def build(
@@ -248,7 +253,11 @@ def _build(settings: Settings, sources_dir: Path | None, progress: Progress, kno
     started = time.perf_counter()
     assembly = assemble(sources_dir or settings.sources, progress, knowledge_dir or settings.knowledge, settings.inbox)
     graphs = assembly.graphs
-    graphs[INFERRED] = materialise(g for iri, g in graphs.items() if iri not in (graph_iri("ontology"), graph_iri("shapes")))
+    # Only from the reviewed layer: a shortcut drawn from a proposed fact would pass it into
+    # the reviewed answers through graph/inferred.
+    graphs[INFERRED] = materialise(g for iri, g in graphs.items()
+                                   if iri not in (graph_iri("ontology"), graph_iri("shapes"))
+                                   and not str(iri).startswith(PROPOSED_GRAPHS))
     graphs[graph_iri("build")] = build_graph(graphs)
     store = open_store(settings)
     with temporary_folder() as tmp:
