@@ -19,7 +19,8 @@ import pytest
 from citykg.build import build
 from citykg.config import PROJECT_ROOT, Settings
 from tests.helpers import citykg_server
-from tests.visualizations.test_map_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.visualizations.test_map_browser import ARTIFACTS
 
 DOCUMENT = "001_4743cbcc972cd821"
 EVENT = "event/001-4743cbcc972cd821-cluj-napoca-2030-catre-neutralitate-climatica"
