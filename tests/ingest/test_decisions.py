@@ -96,12 +96,14 @@ def test_a_merge_adds_the_alias_and_keeps_the_file_as_written():
     text = (
         "# Organisations\n\n- id: org/a\n  type: NGO\n  name: Asociația A\n  aliases:\n    - A.\n  mentions: [\"000:1\"]\n\n"
         "# --- next\n- id: org/b  \n  type: NGO\n  name: B\n  aliases: [Bee]\n\n- id: org/c\n  type: NGO\n  name: C\n"
+        "- id: org/d\n  type: NGO\n  name: D\n  aliases:\n  - Dee\n  mentions:\n  - '000:1'\n"  # as yaml.safe_dump writes it
     )
-    once = add_alias(add_alias(add_alias(text, "org/a", "Asociatia A"), "org/b", "Be"), "org/c", "Cé")
+    once = add_alias(add_alias(add_alias(add_alias(text, "org/a", "Asociatia A"), "org/b", "Be"), "org/c", "Cé"), "org/d", "De")
     entries = {e["id"]: e for e in yaml.safe_load(once)}
     assert entries["org/a"]["aliases"] == ["A.", "Asociatia A"]
     assert entries["org/b"]["aliases"] == ["Bee", "Be"]
     assert entries["org/c"]["aliases"] == ["Cé"]
+    assert entries["org/d"]["aliases"] == ["Dee", "De"] and entries["org/d"]["mentions"] == ["000:1"]
     assert once.startswith("# Organisations\n") and "# --- next\n" in once
 
 
