@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import PROV, RDF, XSD
 
@@ -29,6 +30,7 @@ from citykg.validate import validate_graphs
 from ingest.decisions import load_rejections
 from ingest.document_graph import Layers, layers
 from ingest.knowledge_base import load_knowledge_base
+from ingest.reconcile import one_name_each
 from ingest.pipeline import DocumentResult, document_paths, ingest_documents
 from ingest.review import review_report
 from ingest.sources import document_graph
@@ -65,7 +67,7 @@ class Assembly:
 
     graphs: dict[URIRef, Graph]
     documents: list[DocumentResult] = field(default_factory=list)
-    excluded: dict[str, str] = field(default_factory=dict)  # file -> why its extraction was left out
+    excluded: dict[str, list[str]] = field(default_factory=dict)  # file -> extracted statements left out, and why
     layers: dict[str, Layers] = field(default_factory=dict)  # file -> its reviewed and proposed facts
 
 
@@ -96,8 +98,10 @@ def assemble(
         iri: layers(r.facts, r.source.key, kb.graphs.get(iri, Graph()), *rejections.of(r.source.key))
         for iri, r in extracted.items()
     }
+    one_name_each((g for lay in layered.values() for g in (lay.reviewed, lay.proposed)),
+                  kb.graphs.get(graph_iri("kb"), Graph()))
     progress("validation")
-    excluded: dict[str, str] = {}
+    excluded: dict[str, list[str]] = {}
     while True:
         graphs = dict(base)
         for iri in extracted:
@@ -111,19 +115,49 @@ def assemble(
             )
             break
         except ValidationError as error:
-            # Leave out the extraction of each document whose facts the report points at; the
+            # Leave out each extracted statement the report points at, and only it; the
             # reviewed facts must conform on their own, so without culprits the error stands.
-            culprits = [iri for iri, r in extracted.items() if error.focus_nodes & set(r.facts.graph.subjects())]
-            if not culprits:
+            left_out = False
+            for iri, result in extracted.items():
+                for failure in error.failures:
+                    for graph in (layered[iri].reviewed, layered[iri].proposed):
+                        why = leave_out(graph, *failure)
+                        if why:
+                            left_out = True
+                            excluded.setdefault(result.path.name, []).append(why)
+            if not left_out:
                 raise
-            for iri in culprits:
-                excluded[extracted.pop(iri).path.name] = "its extracted facts do not conform to the shapes"
     for result in documents:
         if result.path.name in excluded:
-            result.facts = None
-            result.error = excluded[result.path.name]
+            result.left_out = excluded[result.path.name]
     kept = {r.path.name: layered[r.source.graph] for r in documents if r.facts}
     return Assembly(graphs, documents, excluded, kept)
+
+
+def leave_out(graph: Graph, focus: Node, path: Node | None, value: Node | None, message: str) -> str | None:
+    """Take one statement that fails the shapes out of a document's extracted graph, with its
+    evidence (or, when the report names no statement of it, the entity itself and every fact
+    about it); say what was left out, or None when the graph does not hold it."""
+    if (focus, None, None) not in graph:
+        return None
+    if isinstance(path, URIRef) and (focus, path, value) in graph:
+        doomed = {(focus, path, value)} if value is not None else set(graph.triples((focus, path, None)))
+        evidence = {e for t in doomed for e in graph.subjects(RDF.subject, focus)
+                    if (e, RDF.predicate, path) in graph and (e, RDF.object, t[2]) in graph}
+        shown = f"{_short(focus)} {_short(path)} {_short(value) if value is not None else ''}".rstrip()
+    else:
+        doomed = set(graph.triples((focus, None, None))) | set(graph.triples((None, None, focus)))
+        evidence = set(graph.subjects(RDF.subject, focus)) | set(graph.subjects(RDF.object, focus))
+        shown = _short(focus)
+    for e in evidence:
+        doomed |= set(graph.triples((e, None, None)))
+    for triple in doomed:
+        graph.remove(triple)
+    return f"{shown}: {message}"
+
+
+def _short(node: Node) -> str:
+    return str(node).removeprefix(str(BASE))
 
 
 def build_graph(graphs: dict[URIRef, Graph]) -> Graph:

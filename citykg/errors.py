@@ -16,10 +16,12 @@ class ValidationError(CityKGError):
 
     exit_code = 1
 
-    def __init__(self, message: str, report: str, focus_nodes: set | None = None) -> None:
+    def __init__(self, message: str, report: str, focus_nodes: set | None = None,
+                 failures: list[tuple] | None = None) -> None:
         super().__init__(message)
         self.report = report
         self.focus_nodes = focus_nodes or set()
+        self.failures = failures or []  # (focus node, path or None, value or None, message)
 
 
 class StoreError(CityKGError):

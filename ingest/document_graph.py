@@ -13,6 +13,8 @@ asked; a fact or entity a reviewer rejected for this document is left out, and s
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -37,6 +39,7 @@ from citykg.namespaces import (
 )
 from ingest.amounts import AmountMention
 from ingest.dates import DateMention
+from ingest.entity_linking import linker_for
 from ingest.gazetteer import EntityMention, Gazetteer, ProposedEntity
 from ingest.knowledge_base import KIND_TYPES
 from ingest.normalise import NormalisedText
@@ -139,6 +142,11 @@ class _Mapper:
         known = self.gazetteer.lookup(node.name) or self.gazetteer.lookup(node.text)
         if known is not None and known.iri:  # a rule proposed a name the graph already knows
             return self.node(known)
+        candidates = linker_for(self.gazetteer).candidates(node)
+        if candidates:  # the graph knows it in other words: link it, or ask when several fit
+            linked = EntityMention(candidates[0] if len(candidates) == 1 else None, node.type or "", node.text,
+                                   node.start, node.end, 0.8, "linked", candidates=tuple(candidates))
+            return self.node(linked)
         if node.type not in KIND_OF_TYPE:
             return None
         kind = KIND_OF_TYPE[node.type]
@@ -166,6 +174,8 @@ class _Mapper:
         self.put(bucket, [(iri, SKOS.altLabel, Literal(a, lang="ro")) for a in {entity.text, *entity.aliases} - {entity.name}])
         if entity.acronym:
             self.put(bucket, [(iri, CKG.acronym, Literal(entity.acronym))])
+        if entity.type == "Country" and entity.acronym and re.fullmatch(r"[A-Z]{2}", entity.acronym):
+            self.put(bucket, [(iri, CKG.isoCode, Literal(entity.acronym))])
 
     def mention(self, entity: URIRef, text: str, lines: tuple[int, int], method: str) -> None:
         bucket = self.out.entity_triples[entity] if entity in self.out.entity_triples else self.out.index_triples

@@ -164,6 +164,7 @@ class Gazetteer:
     FUZZY_MAX_BUCKET = 5000
 
     def __init__(self, entries: Iterable[GazetteerEntry]) -> None:
+        self.entries = entries = tuple(entries)  # also what proposals are linked against
         self._by_stems: dict[tuple[str, ...], list[_Label]] = defaultdict(list)
         self._lengths: dict[str, set[int]] = defaultdict(set)
         self._acronyms: dict[str, list[GazetteerEntry]] = defaultdict(list)

@@ -134,6 +134,8 @@ class _Loader:
     # documents ---------------------------------------------------------------------------
     def load_documents(self) -> None:
         path = self.kb_dir / "documents.yaml"
+        if not path.exists():  # no document has a reviewed title or kind (an empty knowledge base)
+            return
         for i, entry in enumerate(self._read_yaml(path), 1):
             where = f"{self._rel(path)} entry {i} (key {entry.get('key')!r})"
             key, file = str(entry.get("key", "")), entry.get("file")
@@ -447,7 +449,11 @@ class _Loader:
 
 
 def load_knowledge_base(kb_dir: Path, sources_dir: Path, ontology: Graph) -> KnowledgeBase:
-    """Read knowledge/ against the sources and the ontology; raise with every problem found."""
+    """Read knowledge/ against the sources and the ontology; raise with every problem found.
+
+    An empty folder is an empty knowledge base: a build then holds what extraction read alone."""
+    if not kb_dir.is_dir():
+        raise KnowledgeBaseError(f"the knowledge base folder {kb_dir} does not exist")
     loader = _Loader(kb_dir, sources_dir, ontology)
     loader.load_documents()
     loader.load_entities()

@@ -19,7 +19,7 @@ PROPOSED_EVIDENCE = f"""
 PREFIX ckg: <{CKG}>
 SELECT ?g (COUNT(?e) AS ?n) WHERE {{ GRAPH ?g {{ ?e a ckg:Evidence ; ckg:reviewed false }} }} GROUP BY ?g
 """
-PROPOSED_EVENT = "event/001-4743cbcc972cd821-cluj-napoca-2030-catre-neutralitate-climatica"
+PROPOSED_EVENT = "event/003-6bd5139cbfa8aace-sofia-bulgaria"  # an event line of 003 no reviewer has named
 BLUEPRINT = "project/blueprint-net-zero-neighborhoods"
 
 

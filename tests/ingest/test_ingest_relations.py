@@ -489,3 +489,12 @@ def test_bug_event_title_keeps_the_quote_it_closes() -> None:
     extraction = run("Upcoming events", *gap, "Forumul „Orașe care respiră”", *gap, "3 iunie 2024")
     assert triples(extraction, "startDate") == {("Forumul „Orașe care respiră”", "startDate",
                                                  "2024-06-03")}
+
+
+def test_a_denied_or_planned_relation_is_not_a_fact():
+    said = run("Proiectul SOLVERDE este coordonat de Universitatea din Iași.")
+    assert ("SOLVERDE", "coordinator", "Universitatea din Iași") in triples(said)
+    denied = run("Proiectul SOLVERDE nu este coordonat de Universitatea din Iași.")
+    assert not triples(denied, "coordinator")
+    planned = run("Proiectul SOLVERDE va fi coordonat de Universitatea din Iași.")
+    assert not triples(planned, "coordinator")
