@@ -376,8 +376,10 @@ def add_alias(text: str, entity_id: str, alias: str) -> str:
     for i in range(start + 1, end):
         if re.match(r"^  aliases:\s*$", lines[i]):
             last = i
-            while last + 1 < end and re.match(r"^    - ", lines[last + 1]):
+            while last + 1 < end and re.match(r"^  \s*- ", lines[last + 1]):
                 last += 1
+            indent = re.match(r"^(\s*)- ", lines[last]).group(1) if last > i else "    "
+            item = f"{indent}- {json.dumps(alias, ensure_ascii=False)}\n"
             return "".join(lines[: last + 1] + [item] + lines[last + 1 :])
         if re.match(r"^  aliases:\s*\[", lines[i]):
             values = yaml.safe_load(lines[i].split(":", 1)[1]) or []

@@ -141,8 +141,11 @@ def document_proposals(store: GraphStore, key: str, folders: list[Path], candida
         raise NotFoundError(f"no proposals for document {key!r}: it has none, or they were all reviewed")
     index = label_index(store.reviewed())
     for entity in entities.values():
-        hits = index.search(entity.name, limit=candidates)
-        entity.candidates = [Candidate(h.id, h.name, h.type, h.score) for h in hits]
+        # entities of its kind first: "Vilnius (Lituania)" the event is more likely a seminar than the city
+        kind = entity.id.split("/")[0]
+        hits = index.search(entity.name, limit=candidates + 5)
+        hits.sort(key=lambda h: (h.id.split("/")[0] != kind, -h.score))
+        entity.candidates = [Candidate(h.id, h.name, h.type, h.score) for h in hits[:candidates]]
     name = _files(store).get(BASE + "doc/" + key, key)
     path = find_file(name, folders)
     try:
