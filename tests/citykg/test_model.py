@@ -159,3 +159,12 @@ def test_what_the_build_derives_conforms_to_the_shapes(sources_dir):
     inferred = materialise(stated)
     assert len(inferred) > 100
     validate_graphs([*stated, inferred], load_ontology(), load_shapes())
+
+
+def test_an_entity_page_shows_stated_facts_not_derived_ones(built_store):
+    """UTCN's page lists its stated membership of EUT+, not the memberOf the build derives from
+    its participations, which would read as a fact no document states."""
+    rows = run_named_query(built_store, "entity_statements", {"entity": "org/utcn"})
+    facts = {(r["property"].value.split("#")[-1], str(r["object"].value).removeprefix(BASE)) for r in rows}
+    assert ("memberOf", "initiative/eut-plus") in facts
+    assert ("memberOf", "project/netzerocities-pnrr") not in facts
