@@ -208,10 +208,11 @@ def add_documents(settings: Settings, paths: list[Path], progress: Progress = la
     """Put some documents' graphs into the served graph without rebuilding the rest.
 
     The documents are read, checked against the shapes beside the knowledge base, and their
-    graphs (the document's, its proposed facts', and what its reviewed facts imply with the
-    knowledge base, ``graph/inferred/doc/KEY``) replace what the store held for them, in a copy
-    of the served build swapped in whole: readers see the old graph or the new one, and a
-    failure leaves the old one serving. The review report then covers these documents.
+    graphs (the document's and its proposed facts') replace what the store held for them, in a
+    copy of the served build swapped in whole: readers see the old graph or the new one, and a
+    failure leaves the old one serving. The review report then covers these documents. Nothing
+    is derived anew: a document's reviewed facts are the knowledge base's, whose shortcuts the
+    served ``graph/inferred`` holds, and proposed facts are never derived from.
     """
     with build_lock(settings.store):
         started = time.perf_counter()
@@ -220,10 +221,6 @@ def add_documents(settings: Settings, paths: list[Path], progress: Progress = la
         store = open_store(settings)
         graphs = {iri: g for iri, g in assembly.graphs.items()
                   if iri in {r.source.graph for r in read} | {lay.proposed.identifier for lay in assembly.layers.values()}}
-        kb = [g for iri, g in assembly.graphs.items() if iri == graph_iri("kb")]
-        known = materialise(kb)  # in graph/inferred already: each document's graph has only what it adds
-        for r in read:
-            graphs[graph_iri(f"inferred/doc/{r.source.key}")] = materialise([*kb, graphs[r.source.graph]]) - known
         graphs[graph_iri("build")] = build_graph(dict.fromkeys([*map(URIRef, store.named_graphs()), *graphs]))
         replaced = {str(iri) for iri in graphs} | {str(proposed_graph_iri(r.source.key)) for r in read}
         with temporary_folder() as tmp:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from rdflib.namespace import OWL, RDF
 
+from citykg.build import load_ontology
 from citykg.config import PROJECT_ROOT
-from citykg.namespaces import BASE, ENTITY_PREFIXES, PREFIXES, sparql_prologue
+from citykg.namespaces import BASE, CKG, ENTITY_PREFIXES, PREFIXES, sparql_prologue
 
 MODEL_DOC = PROJECT_ROOT / "docs" / "model.md"
 BLOCK = re.compile(r"^### (?P<title>.+?)\n.*?```sparql\n(?P<query>.*?)```", re.S | re.M)
@@ -33,6 +35,17 @@ def test_each_pattern_answers_what_the_doc_says(built_store, title, query):
     found = set().union(*(cells(r) for r in rows))
     for expected in re.findall(r"^# expect: (.+)$", query, re.M):
         assert expected.strip() in found, f"{title}: {expected!r} not among {sorted(found)[:20]}"
+
+
+def test_the_diagram_names_every_declared_property():
+    ontology = load_ontology()
+    declared = {
+        str(p).removeprefix(str(CKG._NS))
+        for kind in (OWL.ObjectProperty, OWL.DatatypeProperty)
+        for p in ontology.subjects(RDF.type, kind) if str(p).startswith(str(CKG._NS))
+    }
+    diagram = re.search(r"```mermaid\n(.*?)```", MODEL_DOC.read_text(encoding="utf-8"), re.S)[1]
+    assert not sorted(declared - set(re.findall(r"[A-Za-z][A-Za-z0-9]*", diagram)))
 
 
 def test_prefixes_do_not_clash_with_w3c_vocabularies():

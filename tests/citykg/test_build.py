@@ -139,7 +139,8 @@ def test_grant_agreement_numbers(built_store):
 
 
 def test_every_fact_in_a_document_graph_has_evidence(built_store):
-    """Facts in document graphs (but for Document, Evidence, Mention nodes) are all cited."""
+    """Facts in document graphs (but for Document, Evidence, Mention nodes, and amounts and counts,
+    cited by the fact that points to them) are all cited."""
     uncited = built_store.select(
         """
         PREFIX ckg: <https://w3id.org/citykg/ontology#>
@@ -147,7 +148,7 @@ def test_every_fact_in_a_document_graph_has_evidence(built_store):
         SELECT ?s ?p ?o WHERE {
           GRAPH ?g { ?s ?p ?o }
           FILTER(STRSTARTS(STR(?g), "https://w3id.org/citykg/graph/doc/"))
-          FILTER NOT EXISTS { ?s a ?meta VALUES ?meta { ckg:Document ckg:Evidence ckg:Mention ckg:MonetaryAmount ckg:Participation } }
+          FILTER NOT EXISTS { ?s a ?meta VALUES ?meta { ckg:Document ckg:Evidence ckg:Mention ckg:MonetaryAmount ckg:Count ckg:Participation } }
           # a proposed entity's own description is backed by the Mention that proposed it
           FILTER NOT EXISTS { ?s ckg:reviewed false . ?m ckg:about ?s ; ckg:lineStart ?ml }
           FILTER NOT EXISTS { ?e rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; ckg:lineStart ?l }

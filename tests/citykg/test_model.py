@@ -7,9 +7,11 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from citykg.build import assemble, load_ontology, load_shapes
 from citykg.materialise import materialise
-from citykg.namespaces import BASE, CKG, sparql_prologue
+from citykg.namespaces import BASE, CKG, graph_iri, sparql_prologue
 from citykg.queries import run_named_query
+from citykg.validate import validate_graphs
 
 
 def pairs(store, pattern: str, columns: tuple[str, ...] = ("s", "o")) -> set[tuple[str, ...]]:
@@ -147,3 +149,22 @@ def test_every_stated_count_cites_its_lines(built_store):
     uncited = pairs(built_store, """?s ckg:count ?o FILTER NOT EXISTS {
         ?e rdf:subject ?s ; rdf:predicate ckg:count ; rdf:object ?o ; ckg:lineStart ?l }""")
     assert not uncited and len(pairs(built_store, "?s ckg:count ?o")) >= 10
+
+
+def test_what_the_build_derives_conforms_to_the_shapes(sources_dir):
+    """The derived graph is not checked by the build (it follows from checked facts); this
+    checks the rules never derive what the ontology forbids (a memberOf from a Country, ...)."""
+    graphs = assemble(sources_dir).graphs
+    stated = [g for iri, g in graphs.items() if iri not in (graph_iri("ontology"), graph_iri("shapes"))]
+    inferred = materialise(stated)
+    assert len(inferred) > 100
+    validate_graphs([*stated, inferred], load_ontology(), load_shapes())
+
+
+def test_an_entity_page_shows_stated_facts_not_derived_ones(built_store):
+    """UTCN's page lists its stated membership of EUT+, not the memberOf the build derives from
+    its participations, which would read as a fact no document states."""
+    rows = run_named_query(built_store, "entity_statements", {"entity": "org/utcn"})
+    facts = {(r["property"].value.split("#")[-1], str(r["object"].value).removeprefix(BASE)) for r in rows}
+    assert ("memberOf", "initiative/eut-plus") in facts
+    assert ("memberOf", "project/netzerocities-pnrr") not in facts

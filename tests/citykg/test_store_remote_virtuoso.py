@@ -53,7 +53,7 @@ SAME_ANSWERS = [
     "map_vocabulary", "mission_cities", "organisation_projects", "organisations_by_city",
     "participation_allocations", "partner_network", "programme_budgets", "programme_projects",
     "project_budgets", "project_coordinator", "project_partners", "project_periods",
-    "romanian_participations", "statement_sources",
+    "romanian_participations", "statement_sources", "stated_counts", "property_usage",
 ]
 
 
