@@ -554,6 +554,27 @@ def propose_entities(text: str) -> list[ProposedEntity]:
     found += [p for p in _place_names(text) if not _overlaps(p, found)]
     found += [p for p in _bare_acronyms(text, found) if not _overlaps(p, found)]
     found += [p for p in _camel_case_names(text) if not _overlaps(p, found)]
+    found += [p for p in _call_codes(text) if not _overlaps(p, found)]
+    return sorted(found, key=lambda p: p.start)
+
+
+_CALL_CODE = re.compile(r"(?<![\w/\-])[A-Z]{2,}(?:[-/][A-Z0-9]+)*[-/](?:19|20)\d\d(?:[-/][A-Z0-9]+)+(?![\w/\-])")
+_ENGLISH_CALL = re.compile(r"(?<![\w\-])(?:[A-Z][\w\-]*[ ]){1,3}Call(?:[ ](?:19|20)\d\d|[ ]\d{1,2})?(?![\w\-])")
+
+
+def _call_codes(text: str) -> list[ProposedEntity]:
+    """Calls by their identifier, a code with a year in it ("HORIZON-MISS-2024-CIT-01",
+    "PRNE/2023/321/1"), or by an English name ending in "Call" and its year ("DUT Call 2025")."""
+    found = [ProposedEntity(m.group(), "Call", m.group(), m.start(), m.end(), rule="propose.call_code")
+             for m in _CALL_CODE.finditer(text)]
+    for m in _ENGLISH_CALL.finditer(text):
+        words = m.group().split(" ")
+        while words and words[0].lower() in _NOT_A_NAME_START:
+            words.pop(0)
+        if len(words) >= 2 and words[0] != "Call":
+            start = m.end() - len(" ".join(words))
+            found.append(ProposedEntity(" ".join(words), "Call", text[start:m.end()], start, m.end(),
+                                        rule="propose.call_name"))
     return sorted(found, key=lambda p: p.start)
 
 
@@ -598,8 +619,18 @@ def _programmes() -> Gazetteer:
 def _programme_names(text: str) -> list[ProposedEntity]:
     """EU and Romanian funding programmes by name, in any case form ("Programului Orizont
     Europa", "Fondului European de Dezvoltare Regională", "Horizon Europe")."""
-    return [ProposedEntity(m.iri, "Programme", m.text, m.start, m.end, rule="propose.programme_name")
-            for m in _programmes().find(text) if m.iri and m.how != "fuzzy"]
+    found = []
+    for m in _programmes().find(text):
+        if m.iri and m.how != "fuzzy":
+            period = _PERIOD.match(text, m.end)  # "Granturile SEE și Norvegiene 2014-2021", "PNCDI IV"
+            end = period.end() if period else m.end
+            name = f"{m.iri} {period['period']}" if period else m.iri
+            found.append(ProposedEntity(name, "Programme", text[m.start:end], m.start, end,
+                                        rule="propose.programme_name"))
+    return found
+
+
+_PERIOD = re.compile(r"[ \t]+(?P<period>(?:19|20)\d\d\s?[-–]\s?(?:19|20)\d\d|[IVX]{1,4})(?![\w\-])")
 
 
 def _mission_names(text: str) -> list[ProposedEntity]:
@@ -612,15 +643,16 @@ def _mission_names(text: str) -> list[ProposedEntity]:
 _NOT_ACRONYMS = frozenset("""EUR RON USD GBP CHF NOK SEK DKK PLN HUF CZK BGN MDL UAH LEI CET CEST EET
 EEST UTC GMT PDF HTML URL WWW HTTP HTTPS ISO CV NR ART ALIN LIT ANEXA HCL OUG HG CUI CIF CAEN TVA
 IBAN SMS FAQ TBD PS CC CO2 GHG KW KWH MW MWH GW GWH TWH KM HA PM10 LED NOX NEW AND THE FOR ZERO
-INFO DAY NOTE TOP""".split())
+INFO DAY NOTE TOP SRL SA ONG UAT APL IMM PIB SME SMES""".split())
 _BARE_ACRONYM = re.compile(r"(?<![\w@#/.\-])[A-ZĂÂÎȘȚ][A-ZĂÂÎȘȚ0-9]{2,9}(?![\w/\-]|\.\w)")
 _ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
 
 
 def _bare_acronyms(text: str, found: list[ProposedEntity]) -> list[ProposedEntity]:
     """Acronyms standing alone ("UEFISCDI anunță", "finanțat prin FEDR"): capitals written
-    at least twice in the document, or once as the acronym of a name found here; not a
-    currency, unit or Roman numeral, and not a word of a heading in capitals."""
+    at least twice in the document, or once when they cannot be read as a word (UTCN, FFG:
+    no vowel between consonants) or as the acronym of a name found here; not a currency,
+    unit or Roman numeral, and not a word of a heading in capitals."""
     counts: dict[str, int] = defaultdict(int)
     matches = [m for m in _BARE_ACRONYM.finditer(text) if _acronym_candidate(text, m)]
     for m in matches:
@@ -629,10 +661,20 @@ def _bare_acronyms(text: str, found: list[ProposedEntity]) -> list[ProposedEntit
     out = []
     for m in matches:
         bracketed = text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")"
-        if (counts[m.group()] >= 2 or m.group() in named) and not (bracketed and m.group() in named):
+        often = counts[m.group()] >= 2 or _unpronounceable(m.group())
+        if (often or m.group() in named) and not (bracketed and m.group() in named):
             out.append(ProposedEntity(m.group(), None, m.group(), m.start(), m.end(),
                                       acronym=m.group(), rule="propose.bare_acronym"))
     return out
+
+
+def _unpronounceable(word: str) -> bool:
+    """Capitals no language reads as a word: three consonants in a row, or three letters with
+    one vowel at most
+    (UTCN, NWO, FFG; not ZERO, STOP, LIFE)."""
+    letters = fold(word)
+    return re.search(r"[^aeiouy\d]{3}", letters) is not None or \
+        (len(letters) <= 3 and sum(c in "aeiouy" for c in letters) <= 1)
 
 
 def _acronym_candidate(text: str, m: re.Match[str]) -> bool:
@@ -756,8 +798,8 @@ def _extend_name(words: list[_Word], head: int, text: str = "") -> int:
         elif word.folded in _CONNECTORS and not place and _continues_after(words, j) \
                 and not (event and word.folded in ("din", "in", "la")):  # where an event is held
             pass
-        elif word.folded in ("al", "a", "ale") and j + 1 < len(words) \
-                and words[j + 1].folded in _GENITIVE_HEADS | _genitive_words(words, j + 1):
+        elif word.folded in ("al", "a", "ale") and j + 1 < len(words) and words[j + 1].folded in \
+                (_GENITIVE_HEADS if place else _GENITIVE_HEADS | _genitive_words(words, j + 1)):
             pass
         else:
             break

@@ -139,7 +139,7 @@ def test_acronym_in_brackets_after_a_name() -> None:
 
 
 def test_acronym_must_fit_the_name() -> None:
-    assert proposals("vorbim de Orașele Verzi Unite (XYZ) azi") == []
+    assert [p[0] for p in proposals("vorbim de Orașele Verzi Unite (XYZ) azi")] == ["XYZ"]  # alone
 
 
 def test_head_words_give_type_and_nominative_name() -> None:
@@ -376,3 +376,27 @@ def test_mixed_case_made_names_but_not_common_tools() -> None:
 def test_a_company_name_does_not_take_the_full_stop_after_it() -> None:
     assert [p.text for p in propose_entities("Contract cu Termo Vest SRL. Apoi firma Alfa S.A. a semnat.")] == [
         "Termo Vest SRL", "Alfa S.A."]
+
+
+def test_an_acronym_written_once_counts_when_no_one_could_read_it_as_a_word() -> None:
+    assert [p.name for p in propose_entities("Vin experți de la UTCN, NWO și FFG. STOP pentru SME.")
+            if p.rule == "propose.bare_acronym"] == ["UTCN", "NWO", "FFG"]
+
+
+def test_a_programme_keeps_its_period_or_generation() -> None:
+    assert [(p.name, p.text) for p in propose_entities(
+        "Din EEA and Norway Grants 2014-2021 și din PNCDI IV.") if p.type == "Programme"] == [
+        ("Granturile SEE și Norvegiene 2014-2021", "EEA and Norway Grants 2014-2021"),
+        ("Planul Național de Cercetare, Dezvoltare și Inovare IV", "PNCDI IV")]
+
+
+def test_calls_by_their_code_or_english_name_with_its_year() -> None:
+    assert [(p.name, p.type) for p in propose_entities(
+        "Depunere la apelul PRSV/2024/117/2 sau la HORIZON-MISS-2026-CIT-02-03; the Green "
+        "Cities Call 2026 opens, the Call closes.") if p.type == "Call"] == [
+        ("PRSV/2024/117/2", "Call"), ("HORIZON-MISS-2026-CIT-02-03", "Call"),
+        ("Green Cities Call 2026", "Call")]
+
+
+def test_a_district_goes_on_into_its_municipality_but_not_into_a_capital_s_nickname() -> None:
+    assert [p.name for p in propose_entities("Școlile din Sectorul 4 al Capitalei.")] == ["Sectorul 4"]
