@@ -555,7 +555,48 @@ def propose_entities(text: str) -> list[ProposedEntity]:
     found += [p for p in _bare_acronyms(text, found) if not _overlaps(p, found)]
     found += [p for p in _camel_case_names(text) if not _overlaps(p, found)]
     found += [p for p in _call_codes(text) if not _overlaps(p, found)]
+    found += [p for p in _code_names(text) if not _overlaps(p, found)]
+    found += [p for p in _towns_of_city_halls(text, found) if not _overlaps(p, found)]
     return sorted(found, key=lambda p: p.start)
+
+
+_CODE_NAME = re.compile(r"(?<![\w/\-#@])(?=[A-Z0-9\-]*[A-Z]{3})[A-ZĂÂÎȘȚ][A-ZĂÂÎȘȚ0-9]*(?:-[A-ZĂÂÎȘȚ0-9]+)+(?![\w/\-])")
+_PROJECT_WORD = re.compile(r"(?i)(?<![\w])(?:proiect\w*|project\w*|acronim\w*|acronym)[\s:„“\"]*(?:[\w\-]+\s+)?$")
+
+
+def _code_names(text: str) -> list[ProposedEntity]:
+    """Hyphenated codes in capitals (CLIMA-VERDE, MOBI-S3) are what projects call themselves:
+    a Project right after "proiectul" / "project" / "Acronim:", else an untyped name."""
+    found = []
+    for m in _CODE_NAME.finditer(text):
+        if not _acronym_candidate(text, m):
+            continue
+        type_ = "Project" if _PROJECT_WORD.search(text[max(0, m.start() - 40):m.start()]) else None
+        found.append(ProposedEntity(m.group(), type_, m.group(), m.start(), m.end(), rule="propose.code_name"))
+    return found
+
+
+_TOWN = r"[A-ZĂÂÎȘȚ][^\W\d_]+(?:[ \-][A-ZĂÂÎȘȚ][^\W\d_]+)?"
+_CITY_HALL_TOWN = re.compile(
+    r"(?:Gemeente|Comune|Câmara Municipal|Primăria(?: Municipiului| Orașului| Comunei)?|Ayuntamiento|"
+    r"Concello|Gmina|Mairie|Stadtverwaltung|City of|Municipality of)(?: (?:de|di|da|do|of))? "
+    rf"(?P<after>{_TOWN})|(?P<before>{_TOWN}) (?:kommune|Kommune|kommun|City Hall|City Council|Municipality)")
+
+
+def _towns_of_city_halls(text: str, found: list[ProposedEntity]) -> list[ProposedEntity]:
+    """The town a city hall is named for ("Gemeente Westerhaven", "Nordby kommune") is a City
+    wherever the text names it alone, even when no gazetteer knows it."""
+    towns = {}
+    for p in found:
+        m = _CITY_HALL_TOWN.fullmatch(p.name) if p.type == "CityHall" else None
+        town = m and (m["before"] or m["after"])
+        if town:
+            towns[town] = p
+    out = []
+    for town in towns:
+        for m in re.finditer(r"(?<![\w\-])" + re.escape(town) + r"(?![\w\-])", text):
+            out.append(ProposedEntity(town, "City", town, m.start(), m.end(), rule="propose.town_of_city_hall"))
+    return out
 
 
 _CALL_CODE = re.compile(r"(?<![\w/\-])[A-Z]{2,}(?:[-/][A-Z0-9]+)*[-/](?:19|20)\d\d(?:[-/][A-Z0-9]+)+(?![\w/\-])")

@@ -400,3 +400,16 @@ def test_calls_by_their_code_or_english_name_with_its_year() -> None:
 
 def test_a_district_goes_on_into_its_municipality_but_not_into_a_capital_s_nickname() -> None:
     assert [p.name for p in propose_entities("Școlile din Sectorul 4 al Capitalei.")] == ["Sectorul 4"]
+
+
+def test_hyphenated_codes_are_projects_after_a_project_word() -> None:
+    assert [(p.name, p.type) for p in propose_entities(
+        "Proiectul CLIMA-VERDE pornește; partener este ALFA-LAB.") if p.rule == "propose.code_name"] == [
+        ("CLIMA-VERDE", "Project"), ("ALFA-LAB", None)]
+
+
+def test_the_town_a_city_hall_is_named_for_is_a_city_when_named_alone() -> None:
+    text = "Gemeente Westerhaven și Nordby kommune semnează. În Westerhaven și la Nordby încep lucrările."
+    assert [(p.name, p.type) for p in propose_entities(text)] == [
+        ("Gemeente Westerhaven", "CityHall"), ("Nordby kommune", "CityHall"),
+        ("Westerhaven", "City"), ("Nordby", "City")]
