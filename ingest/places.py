@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from ingest.normalise import fold, stem
 
@@ -32,8 +33,7 @@ _CONNECTORS = {"de", "del", "la", "le", "sur", "am", "an", "der", "di", "do", "d
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;•*\-–#>|]\s*|\n\s*)$")
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """One gazetteer row: its canonical (Romanian) name, type, country and population."""
 
     name: str
@@ -69,8 +69,11 @@ class Places:
         self._buckets: dict[str, list[tuple[Place, str]]] = {}
         for place, names in rows:
             for name in names:
-                self._buckets.setdefault(fold(name)[:3], []).append((place, name))
+                self._add(fold(name)[:3], place, name)
         self._indexed: dict[str, dict[tuple[str, ...], tuple[Place, tuple[str, ...]]]] = {}
+
+    def _add(self, prefix: str, place: Place, name: str) -> None:
+        self._buckets.setdefault(prefix, []).append((place, name))
 
     def _index(self, prefix: str) -> dict[tuple[str, ...], tuple[Place, tuple[str, ...]]]:
         """The names of one bucket by stem sequence, the best place first for each."""
@@ -166,15 +169,19 @@ def _plausible(place: Place, text: str, start: int) -> bool:
 
 @lru_cache(maxsize=2)
 def load_places(path: Path = PLACES_PATH) -> Places:
-    """The shipped place gazetteer, read once."""
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    """The shipped place gazetteer, read once (folded whole: one translation, not one a name)."""
+    text = path.read_text(encoding="utf-8")
+    places = Places([])
+    for line, folded in zip(text.split("\n"), fold(text).split("\n")):
         if not line or line.startswith("#"):
             continue
         name, type_, country, population, others = line.split("\t")
-        names = [name, *(o for o in others.split("|") if o)]
-        rows.append((Place(name, type_, country, int(population)), names))
-    return Places(rows)
+        place = Place(name, type_, country, int(population))
+        places._add(folded[:3], place, name)
+        if others:
+            for other, folded_other in zip(others.split("|"), folded.rsplit("\t", 1)[1].split("|")):
+                places._add(folded_other[:3], place, other)
+    return places
 
 
 def find_places(text: str) -> list[PlaceMention]:
