@@ -600,7 +600,7 @@ def _towns_of_city_halls(text: str, found: list[ProposedEntity]) -> list[Propose
 
 
 _CALL_CODE = re.compile(r"(?<![\w/\-])[A-Z]{2,}(?:[-/][A-Z0-9]+)*[-/](?:19|20)\d\d(?:[-/][A-Z0-9]+)+(?![\w/\-])")
-_ENGLISH_CALL = re.compile(r"(?<![\w\-])(?:[A-Z][\w\-]*[ ]){1,3}Call(?:[ ](?:19|20)\d\d|[ ]\d{1,2})?(?![\w\-])")
+_ENGLISH_CALL = re.compile(r"(?<![\w\-])(?:[A-Z][\w\-]*[ ]){1,3}Call[ ](?:(?:19|20)\d\d|\d{1,2})(?![\w\-])")
 
 
 def _call_codes(text: str) -> list[ProposedEntity]:

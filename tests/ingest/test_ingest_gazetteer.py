@@ -413,3 +413,9 @@ def test_the_town_a_city_hall_is_named_for_is_a_city_when_named_alone() -> None:
     assert [(p.name, p.type) for p in propose_entities(text)] == [
         ("Gemeente Westerhaven", "CityHall"), ("Nordby kommune", "CityHall"),
         ("Westerhaven", "City"), ("Nordby", "City")]
+
+
+def test_an_english_call_name_needs_its_year_or_number() -> None:
+    assert [p.name for p in propose_entities(
+        "Timeline Call opening: 3 May. The Energy Call for proposals. The Green Call 2026.")
+            if p.type == "Call"] == ["Green Call 2026"]
