@@ -578,9 +578,10 @@ def _code_names(text: str) -> list[ProposedEntity]:
 
 _TOWN = r"[A-ZĂÂÎȘȚ][^\W\d_]+(?:[ \-][A-ZĂÂÎȘȚ][^\W\d_]+)?"
 _CITY_HALL_TOWN = re.compile(
-    r"(?:Gemeente|Comune|Câmara Municipal|Primăria(?: Municipiului| Orașului| Comunei)?|Ayuntamiento|"
+    r"(?:Gemeente|Comune|C[âa]mara Municipal|Prim[ăa]ria(?: Municipiului| Ora[șs]ului| Comunei)?|Ayuntamiento|"
     r"Concello|Gmina|Mairie|Stadtverwaltung|City of|Municipality of)(?: (?:de|di|da|do|of))? "
-    rf"(?P<after>{_TOWN})|(?P<before>{_TOWN}) (?:kommune|Kommune|kommun|City Hall|City Council|Municipality)")
+    rf"(?P<after>{_TOWN})|(?P<before>{_TOWN}) (?:kommune|Kommune|kommun|City Hall|City Council|Municipality)",
+    re.IGNORECASE)
 
 
 def _towns_of_city_halls(text: str, found: list[ProposedEntity]) -> list[ProposedEntity]:
@@ -591,11 +592,13 @@ def _towns_of_city_halls(text: str, found: list[ProposedEntity]) -> list[Propose
         m = _CITY_HALL_TOWN.fullmatch(p.name) if p.type == "CityHall" else None
         town = m and (m["before"] or m["after"])
         if town:
-            towns[town] = p
+            towns[town.title() if town.isupper() else town] = p  # CAMARA ... DE SERRADELA
     out = []
     for town in towns:
-        for m in re.finditer(r"(?<![\w\-])" + re.escape(town) + r"(?![\w\-])", text):
-            out.append(ProposedEntity(town, "City", town, m.start(), m.end(), rule="propose.town_of_city_hall"))
+        for m in re.finditer(r"(?<![\w\-])" + re.escape(town) + r"(?![\w\-])", text, re.IGNORECASE):
+            if m.group()[:1].isupper():
+                out.append(ProposedEntity(town, "City", m.group(), m.start(), m.end(),
+                                          rule="propose.town_of_city_hall"))
     return out
 
 

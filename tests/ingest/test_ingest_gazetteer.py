@@ -419,3 +419,9 @@ def test_an_english_call_name_needs_its_year_or_number() -> None:
     assert [p.name for p in propose_entities(
         "Timeline Call opening: 3 May. The Energy Call for proposals. The Green Call 2026.")
             if p.type == "Call"] == ["Green Call 2026"]
+
+
+def test_the_town_of_a_city_hall_written_in_capitals() -> None:
+    assert [(p.name, p.text) for p in propose_entities(
+        "Partner: CAMARA MUNICIPAL DE VILAVERDE. The pilot runs in Vilaverde.") if p.type == "City"] == [
+        ("Vilaverde", "Vilaverde")]

@@ -90,3 +90,8 @@ def test_a_name_shared_by_several_places_is_the_biggest() -> None:
     index = Places([(Place("Suceava", "City", "RO", 84308), ["Suceava"]),
                     (Place("Suceava", "City", "RO", 900), ["Suceava"])])
     assert index.find("în Suceava")[0].place.population == 84308
+
+
+def test_romanian_names_of_foreign_cities() -> None:
+    assert [(t, n) for t, n, _ in places("Delegații din Cernăuți și din Veneția.")] == [
+        ("Cernăuți", "Chernivtsi"), ("Veneția", "Venice")]
