@@ -556,6 +556,7 @@ def propose_entities(text: str) -> list[ProposedEntity]:
     found += [p for p in _camel_case_names(text) if not _overlaps(p, found)]
     found += [p for p in _call_codes(text) if not _overlaps(p, found)]
     found += [p for p in _code_names(text) if not _overlaps(p, found)]
+    found += [p for p in _network_names(text) if not _overlaps(p, found)]
     found += [p for p in _towns_of_city_halls(text, found) if not _overlaps(p, found)]
     return sorted(found, key=lambda p: p.start)
 
@@ -582,6 +583,32 @@ _CITY_HALL_TOWN = re.compile(
     r"Concello|Gmina|Mairie|Stadtverwaltung|City of|Municipality of)(?: (?:de|di|da|do|of))? "
     rf"(?P<after>{_TOWN})|(?P<before>{_TOWN}) (?:kommune|Kommune|kommun|City Hall|City Council|Municipality)",
     re.IGNORECASE)
+
+
+_NETWORK_CUE = re.compile(r"(?<![\w])re[țţ]e(?:aua|lei|lele|lelor)(?P<words>(?:\s+[a-zăâîșşțţ]+){0,6}?)\s+"
+                          r"(?:[„“\"«](?P<quoted>[^”\"»\n]{3,60})[”\"»]|(?P<run>[A-ZĂÂÎȘȚ][\w\-]*(?: [A-ZĂÂÎȘȚ][\w\-]*){0,3}))")
+
+
+def _network_names(text: str) -> list[ProposedEntity]:
+    """Networks after the word "rețeaua": the name that follows it ("rețelei Eurocities") or
+    the quoted name a short description leads to ("rețelei de planificare „Thermal Commons”")."""
+    found = []
+    for m in _NETWORK_CUE.finditer(text):
+        if m["quoted"]:
+            start, end = m.span("quoted")
+        elif m["run"] and not m["words"]:
+            words = m["run"].split(" ")
+            while words and (fold(words[-1]) in _HEADS or words[-1].isdigit()):
+                words.pop()
+            if not words or fold(words[0]) in _HEADS:
+                continue
+            start = m.start("run")
+            end = start + len(" ".join(words))
+        else:
+            continue
+        found.append(ProposedEntity(text[start:end], "Network", text[start:end], start, end,
+                                    rule="propose.network"))
+    return found
 
 
 def _towns_of_city_halls(text: str, found: list[ProposedEntity]) -> list[ProposedEntity]:

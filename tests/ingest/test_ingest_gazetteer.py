@@ -425,3 +425,10 @@ def test_the_town_of_a_city_hall_written_in_capitals() -> None:
     assert [(p.name, p.text) for p in propose_entities(
         "Partner: CAMARA MUNICIPAL DE VILAVERDE. The pilot runs in Vilaverde.") if p.type == "City"] == [
         ("Vilaverde", "Vilaverde")]
+
+
+def test_networks_after_the_word_for_network() -> None:
+    assert [(p.name, p.type) for p in propose_entities(
+        "Orașul e membru al rețelei Greencities și lider al rețelei de transfer „Cool Yards”; "
+        "rețeaua Primăriei Brăila nu e una.") if p.type == "Network"] == [
+        ("Greencities", "Network"), ("Cool Yards", "Network")]
