@@ -540,23 +540,21 @@ def _trailing_head_names(text: str) -> list[ProposedEntity]:
 
 
 def propose_entities(text: str) -> list[ProposedEntity]:
-    """Organisations and places the text names: by head word, company form or acronym."""
+    """Names the text gives organisations, places, programmes, calls, projects and networks:
+    by head word, company form, acronym, the shipped place and programme lists, codes and
+    cues. Rules run from the most to the least telling; a later rule never takes words an
+    earlier one named."""
     words = _words(text)
     found = _head_names(text, words)
-    found += [p for p in _english_names(text) if not _overlaps(p, found)]
-    found += [p for p in _trailing_head_names(text) if not _overlaps(p, found)]
-    found += [p for p in _company_names(text) if not _overlaps(p, found)]
+    for rule in (_english_names, _trailing_head_names, _company_names):
+        found += [p for p in rule(text) if not _overlaps(p, found)]
     found = _attach_acronyms(text, found)
     found += [p for p in _acronym_names(text, words) if not _overlaps(p, found)]
-    found += [p for p in _mission_names(text) if not _overlaps(p, found)]
-    found += [p for p in _programme_names(text) if not _overlaps(p, found)]
-    found += [p for p in _regional_agencies(text) if not _overlaps(p, found)]
-    found += [p for p in _place_names(text) if not _overlaps(p, found)]
+    for rule in (_mission_names, _programme_names, _regional_agencies, _place_names):
+        found += [p for p in rule(text) if not _overlaps(p, found)]
     found += [p for p in _bare_acronyms(text, found) if not _overlaps(p, found)]
-    found += [p for p in _camel_case_names(text) if not _overlaps(p, found)]
-    found += [p for p in _call_codes(text) if not _overlaps(p, found)]
-    found += [p for p in _code_names(text) if not _overlaps(p, found)]
-    found += [p for p in _network_names(text) if not _overlaps(p, found)]
+    for rule in (_camel_case_names, _call_codes, _code_names, _network_names):
+        found += [p for p in rule(text) if not _overlaps(p, found)]
     found += [p for p in _towns_of_city_halls(text, found) if not _overlaps(p, found)]
     return sorted(found, key=lambda p: p.start)
 
