@@ -527,7 +527,9 @@ def _trailing_head_names(text: str) -> list[ProposedEntity]:
         first = len(words)
         while first > 0 and (words[first - 1][:1].isupper() or words[first - 1].isdigit()):
             first -= 1
-        while first < len(words) and (words[first].lower() in _NOT_A_NAME_START or words[first].isdigit()):
+        articles = [k for k in range(first, len(words)) if words[k].lower() in _NOT_A_NAME_START]
+        first = articles[-1] + 1 if articles else first  # "Background The X Partnership": from X
+        while first < len(words) and words[first].isdigit():
             first += 1
         if first == len(words) or (m["head"] in ("Partnership", "Network") and
                                    all(w.lower() in _GENERIC_ADJECTIVES for w in words[first:])):

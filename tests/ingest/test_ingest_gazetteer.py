@@ -432,3 +432,8 @@ def test_networks_after_the_word_for_network() -> None:
         "Orașul e membru al rețelei Greencities și lider al rețelei de transfer „Cool Yards”; "
         "rețeaua Primăriei Brăila nu e una.") if p.type == "Network"] == [
         ("Greencities", "Network"), ("Cool Yards", "Network")]
+
+
+def test_a_trailing_head_name_starts_after_an_article_inside_the_capitals() -> None:
+    assert [p.name for p in propose_entities("Background The Clean Rivers Partnership (CRP) funds")] == [
+        "Clean Rivers Partnership"]
