@@ -974,8 +974,10 @@ def _company_names(text: str) -> list[ProposedEntity]:
         if words:
             start = form.start() - len(before.group(1)) + before.group(1).index(words[0])
             surface = text[start:form.end()]
-            found.append(ProposedEntity(" ".join(surface.split()), "Company", surface, start, form.end(),
-                                        rule="propose.company"))
+            name = " ".join(surface.split())
+            short = re.sub(r"^S\.?C\.?\s+", "", name)  # "SC Nord Termo SRL" is also "Nord Termo SRL"
+            found.append(ProposedEntity(name, "Company", surface, start, form.end(), rule="propose.company",
+                                        aliases=(short,) if short != name else ()))
     return found
 
 

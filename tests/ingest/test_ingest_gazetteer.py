@@ -437,3 +437,8 @@ def test_networks_after_the_word_for_network() -> None:
 def test_a_trailing_head_name_starts_after_an_article_inside_the_capitals() -> None:
     assert [p.name for p in propose_entities("Background The Clean Rivers Partnership (CRP) funds")] == [
         "Clean Rivers Partnership"]
+
+
+def test_a_company_written_with_sc_before_it_is_also_known_without() -> None:
+    [company] = propose_entities("Lucrările sunt executate de SC Nord Termo SRL din martie.")
+    assert (company.name, company.aliases) == ("SC Nord Termo SRL", ("Nord Termo SRL",))
