@@ -28,6 +28,7 @@ _CUES = {"din", "in", "la", "spre", "langa", "comuna", "comunei", "satul", "satu
          "orasului", "municipiul", "municipiului", "localitatea", "localitatii", "judetul",
          "judetului", "from", "at", "near", "to"}
 _TOKEN = re.compile(r"[^\W_]+")
+_REGION_WORDS = {"judet", "regiun"}  # stems of județul, regiunea: written in lower case too
 _JOIN = re.compile(r"[ \-‐–]|\n(?!\n)| - ")
 _CONNECTORS = {"de", "del", "la", "le", "sur", "am", "an", "der", "di", "do", "da", "of", "upon"}
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;•*\-–#>|]\s*|\n\s*)$")
@@ -109,7 +110,7 @@ class Places:
         return found
 
     def _at(self, text: str, spans, words, stems, i: int) -> PlaceMention | None:
-        if not words[i][:1].isupper():
+        if not words[i][:1].isupper() and stems[i] not in _REGION_WORDS:
             return None
         index = self._index(stems[i][:3])
         for n in range(min(6, len(words) - i), 0, -1):
@@ -133,7 +134,8 @@ def _cased(words: list[str], name: tuple[str, ...]) -> bool:
     """Words capitalised in the name are capitalised in the text (connectors may be either)."""
     return len(words) == len(name) and all(
         w[:1].isupper() or w.isdigit() or (n[:1].islower() and fold(n) in _CONNECTORS)
-        for w, n in zip(words, name))
+        or (k == 0 and len(name) > 1 and stem(fold(w)) in _REGION_WORDS)  # "județul Cluj"
+        for k, (w, n) in enumerate(zip(words, name)))
 
 
 _ENDINGS = ("", "a", "i", "ei", "ii", "iei", "ul", "lui", "ului", "le", "lor", "ilor")
@@ -148,7 +150,7 @@ def _inflection_of(word: str, name_word: str) -> bool:
         return w == n
     if word.isupper():
         return False
-    bases = {n, n[:-1] if n[-1:] in "aeiu" else n, n[:-2] if n[-2:] in ("le", "ea") else n}
+    bases = {n, n[:-1] if n[-1:] in "aeiu" else n, n[:-2] if n[-2:] in ("le", "ea", "ul") else n}
     if n.endswith("eava"):
         bases.add(n[:-4] + "ev")
     return any(w == base + ending for base in bases for ending in _ENDINGS if len(base) >= 3)
