@@ -496,7 +496,7 @@ _TRAILING_HEADS = {"City Hall": "CityHall", "City Council": "CityHall", "Municip
                    "Network": "Network", "Foundation": "NGO", "Association": "Association",
                    "Institute": "ResearchInstitute", "University": "University",
                    "Cluster": "Cluster", "Partnership": "Programme", "Conference": "Event",
-                   "Forum": "Event", "Workshop": "Event", "Summit": "Event"}
+                   "Forum": "Event", "Workshop": "Event", "Summit": "Event", "Kick-off": "Event"}
 _GENERIC_ADJECTIVES = {"european", "national", "regional", "local", "international", "global",
                        "joint", "new", "urban", "eu"}
 _NOT_A_NAME_START = {"the", "this", "that", "these", "our", "their", "its", "a", "an", "each",
@@ -504,6 +504,7 @@ _NOT_A_NAME_START = {"the", "this", "that", "these", "our", "their", "its", "a",
 _TRAILING_NAME = re.compile(
     r"(?<![\w\-])(?P<words>(?:(?:[^\W\d_][\w’'\-]*|\d+)[ \t]){1,5})"
     r"(?P<head>" + "|".join(sorted(_TRAILING_HEADS, key=len, reverse=True)) + r")(?![\w\-])"
+    r"(?P<year>[ ](?:19|20)\d\d(?![\w\-]))?"
 )
 
 
@@ -535,9 +536,11 @@ def _trailing_head_names(text: str) -> list[ProposedEntity]:
                                    all(w.lower() in _GENERIC_ADJECTIVES for w in words[first:])):
             continue  # no name before the head ("the Agency", "a European Partnership")
         start = m.end("words") - len(" ".join(words[first:])) - 1
-        surface = text[start:m.end()]
-        found.append(ProposedEntity(" ".join(surface.split()), _TRAILING_HEADS[m["head"]], surface,
-                                    start, m.end(), rule="propose.trailing_head"))
+        type_ = _TRAILING_HEADS[m["head"]]
+        end = m.end() if type_ == "Event" else m.end("head")  # an event's year is part of its name
+        surface = text[start:end]
+        found.append(ProposedEntity(" ".join(surface.split()), type_, surface, start, end,
+                                    rule="propose.trailing_head"))
     return found
 
 
@@ -631,13 +634,19 @@ def _towns_of_city_halls(text: str, found: list[ProposedEntity]) -> list[Propose
 
 _CALL_CODE = re.compile(r"(?<![\w/\-])[A-Z]{2,}(?:[-/][A-Z0-9]+)*[-/](?:19|20)\d\d(?:[-/][A-Z0-9]+)+(?![\w/\-])")
 _ENGLISH_CALL = re.compile(r"(?<![\w\-])(?:[A-Z][\w\-]*[ ]){1,3}Call[ ](?:(?:19|20)\d\d|\d{1,2})(?![\w\-])")
+_ROMANIAN_CALL = re.compile(r"(?<![\w\-])(?i:apel(?:ul|ului)?)[ ](?P<code>[A-ZĂÂÎȘȚ][A-ZĂÂÎȘȚ0-9\-]{1,15})[ ]"
+                            r"(?P<year>(?:19|20)\d\d)(?![\w\-])")
 
 
 def _call_codes(text: str) -> list[ProposedEntity]:
     """Calls by their identifier, a code with a year in it ("HORIZON-MISS-2024-CIT-01",
-    "PRNE/2023/321/1"), or by an English name ending in "Call" and its year ("DUT Call 2025")."""
+    "PRNE/2023/321/1"), by "apelul" with a programme's acronym and a year ("apelului DUT
+    2022" is Apelul DUT 2022), or by an English name ending in "Call" and its year ("DUT
+    Call 2025")."""
     found = [ProposedEntity(m.group(), "Call", m.group(), m.start(), m.end(), rule="propose.call_code")
              for m in _CALL_CODE.finditer(text)]
+    found += [ProposedEntity(f"Apelul {m['code']} {m['year']}", "Call", m.group(), m.start(), m.end(),
+                             rule="propose.call_name") for m in _ROMANIAN_CALL.finditer(text)]
     for m in _ENGLISH_CALL.finditer(text):
         words = m.group().split(" ")
         while words and words[0].lower() in _NOT_A_NAME_START:

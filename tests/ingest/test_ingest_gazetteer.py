@@ -442,3 +442,14 @@ def test_a_trailing_head_name_starts_after_an_article_inside_the_capitals() -> N
 def test_a_company_written_with_sc_before_it_is_also_known_without() -> None:
     [company] = propose_entities("Lucrările sunt executate de SC Nord Termo SRL din martie.")
     assert (company.name, company.aliases) == ("SC Nord Termo SRL", ("Nord Termo SRL",))
+
+
+def test_a_call_named_by_apelul_a_programme_acronym_and_a_year() -> None:
+    assert [(p.name, p.text) for p in propose_entities(
+        "Propunerile pentru apelul CETP 2025 se depun acum; rezultatele apelului CETP 2023.")] == [
+        ("Apelul CETP 2025", "apelul CETP 2025"), ("Apelul CETP 2023", "apelului CETP 2023")]
+
+
+def test_an_english_event_name_keeps_its_year_a_city_hall_does_not() -> None:
+    assert [p.name for p in propose_entities("The Clean Air Kick-off 2026 and the Arad City Hall 2026 budget.")] == [
+        "Clean Air Kick-off 2026", "Arad City Hall"]
