@@ -54,8 +54,7 @@ class PlaceMention:
 
 
 def _stems(name: str) -> tuple[str, ...]:
-    """A name's stem sequence; "eav" stems also stand for the "ev" of the genitive
-    (Suceava, Sucevei)."""
+    """A name's sequence of Romanian stems (folded, case endings off)."""
     return tuple(stem(w) for w in _TOKEN.findall(fold(name)))
 
 
@@ -68,13 +67,14 @@ class Places:
 
     def __init__(self, rows: list[tuple[Place, list[str]]]) -> None:
         self._buckets: dict[str, list[tuple[Place, str]]] = {}
+        self._indexed: dict[str, dict[tuple[str, ...], tuple[Place, tuple[str, ...]]]] = {}
         for place, names in rows:
             for name in names:
-                self._add(fold(name)[:3], place, name)
-        self._indexed: dict[str, dict[tuple[str, ...], tuple[Place, tuple[str, ...]]]] = {}
+                self.add(place, name, fold(name))
 
-    def _add(self, prefix: str, place: Place, name: str) -> None:
-        self._buckets.setdefault(prefix, []).append((place, name))
+    def add(self, place: Place, name: str, folded: str) -> None:
+        """One more name of a place (folded by the caller, who may fold many at once)."""
+        self._buckets.setdefault(folded[:3], []).append((place, name))
 
     def _index(self, prefix: str) -> dict[tuple[str, ...], tuple[Place, tuple[str, ...]]]:
         """The names of one bucket by stem sequence, the best place first for each."""
@@ -84,7 +84,7 @@ class Places:
             for place, name in self._buckets.get(prefix, ()):
                 stems = _stems(name)
                 keys = {stems}
-                if stems and stems[-1].endswith("eav"):
+                if stems and stems[-1].endswith("eav"):  # Suceava, genitive Sucevei
                     keys.add((*stems[:-1], stems[-1][:-3] + "ev"))
                 for k in keys:
                     held = index.get(k)
@@ -179,10 +179,10 @@ def load_places(path: Path = PLACES_PATH) -> Places:
             continue
         name, type_, country, population, others = line.split("\t")
         place = Place(name, type_, country, int(population))
-        places._add(folded[:3], place, name)
+        places.add(place, name, folded)
         if others:
             for other, folded_other in zip(others.split("|"), folded.rsplit("\t", 1)[1].split("|")):
-                places._add(folded_other[:3], place, other)
+                places.add(place, other, folded_other)
     return places
 
 
