@@ -820,12 +820,26 @@ def _head_names(text: str, words: list[_Word]) -> list[ProposedEntity]:
         head = words[i]
         if head.folded in _HEADS and head.text[0].isupper():
             last = _through_mission(words, i, _extend_name(words, i, text), missions)
+            last = _with_county(text, words, last)
             if last > i:
                 found.append(_head_proposal(text, words, i, last))
                 i = last + 1
                 continue
         i += 1
     return found
+
+
+_COUNTY_AFTER_DASH = re.compile(r"[ \t]+[–—-][ \t]+(?i:jude[țţt]ul)[ \t]+[A-ZĂÂÎȘȚ][\w\-]*")
+
+
+def _with_county(text: str, words: list[_Word], last: int) -> int:
+    """"Instituția Prefectului – Județul Vaslui": a county after a dash names which one."""
+    m = _COUNTY_AFTER_DASH.match(text, words[last].end)
+    if not m:
+        return last
+    while last + 1 < len(words) and words[last + 1].end <= m.end():
+        last += 1
+    return last
 
 
 def _through_mission(words: list[_Word], head: int, last: int, missions: list[tuple[int, int]]) -> int:

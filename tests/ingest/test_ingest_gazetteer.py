@@ -453,3 +453,8 @@ def test_a_call_named_by_apelul_a_programme_acronym_and_a_year() -> None:
 def test_an_english_event_name_keeps_its_year_a_city_hall_does_not() -> None:
     assert [p.name for p in propose_entities("The Clean Air Kick-off 2026 and the Arad City Hall 2026 budget.")] == [
         "Clean Air Kick-off 2026", "Arad City Hall"]
+
+
+def test_a_county_after_a_dash_belongs_to_the_name() -> None:
+    assert [p.name for p in propose_entities("avizul Instituției Prefectului – Județul Vaslui a sosit")] == [
+        "Instituția Prefectului – Județul Vaslui"]
