@@ -573,8 +573,8 @@ def _code_names(text: str) -> list[ProposedEntity]:
     a Project right after "proiectul" / "project" / "Acronim:", else an untyped name."""
     found = []
     for m in _CODE_NAME.finditer(text):
-        if not _acronym_candidate(text, m):
-            continue
+        if not _acronym_candidate(text, m) or any(fold(part) in _DOCUMENT_WORDS for part in m.group().split("-")):
+            continue  # PROCES-VERBAL is a document
         type_ = "Project" if _PROJECT_WORD.search(text[max(0, m.start() - 40):m.start()]) else None
         found.append(ProposedEntity(m.group(), type_, m.group(), m.start(), m.end(), rule="propose.code_name"))
     return found

@@ -404,7 +404,8 @@ def test_a_district_goes_on_into_its_municipality_but_not_into_a_capital_s_nickn
 
 def test_hyphenated_codes_are_projects_after_a_project_word() -> None:
     assert [(p.name, p.type) for p in propose_entities(
-        "Proiectul CLIMA-VERDE pornește; partener este ALFA-LAB.") if p.rule == "propose.code_name"] == [
+        "PROCES-VERBAL. Proiectul CLIMA-VERDE pornește; partener este ALFA-LAB.")
+        if p.rule == "propose.code_name"] == [
         ("CLIMA-VERDE", "Project"), ("ALFA-LAB", None)]
 
 
