@@ -12,7 +12,7 @@ import gc
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -729,22 +729,26 @@ _ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
 
 
 def _bare_acronyms(text: str, found: list[ProposedEntity]) -> list[ProposedEntity]:
-    """Acronyms standing alone ("UEFISCDI anunță", "finanțat prin FEDR"): capitals written
-    at least twice in the document, or once when they cannot be read as a word (UTCN, FFG:
-    no vowel between consonants) or as the acronym of a name found here; not a currency,
-    unit or Roman numeral, and not a word of a heading in capitals."""
+    """Acronyms standing alone ("UEFISCDI anunță", "finanțat prin FEDR"): the entity whose
+    name the text gives with that acronym, else a new name when written at least twice or
+    unreadable as a word (UTCN, FFG); not a currency, unit or Roman numeral, and not a word
+    of a heading in capitals."""
     counts: dict[str, int] = defaultdict(int)
     matches = [m for m in _BARE_ACRONYM.finditer(text) if _acronym_candidate(text, m)]
     for m in matches:
         counts[m.group()] += 1
-    named = {p.acronym for p in found if p.acronym}
+    named = {p.acronym: p for p in found if p.acronym}
     out = []
     for m in matches:
-        bracketed = text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")"
-        often = counts[m.group()] >= 2 or _unpronounceable(m.group())
-        if (often or m.group() in named) and not (bracketed and m.group() in named):
-            out.append(ProposedEntity(m.group(), None, m.group(), m.start(), m.end(),
-                                      acronym=m.group(), rule="propose.bare_acronym"))
+        acronym, owner = m.group(), named.get(m.group())
+        if owner and re.fullmatch(r"[\s(–—\-”\"»]*", text[owner.end:m.start()]):
+            continue  # the acronym written with its name: "(CEM)", "– CEM"
+        if owner:  # the acronym of a name the text gives: that entity, not another one
+            out.append(ProposedEntity(owner.name, owner.type, acronym, m.start(), m.end(),
+                                      acronym=acronym, rule="propose.acronym_of_name"))
+        elif counts[acronym] >= 2 or _unpronounceable(acronym):
+            out.append(ProposedEntity(acronym, None, acronym, m.start(), m.end(), acronym=acronym,
+                                      rule="propose.bare_acronym"))
     return out
 
 
@@ -1007,13 +1011,19 @@ def _company_names(text: str) -> list[ProposedEntity]:
 _PAREN_ACRONYM = re.compile(r"\s*\((?P<acr>[A-ZĂÂÎȘȚ][A-ZĂÂÎȘȚ0-9&+\-]{1,11})\)")
 
 
+_DASH_ACRONYM = re.compile(r"[ \t]+[–—-][ \t]+(?P<acr>[A-ZĂÂÎȘȚ][A-ZĂÂÎȘȚ0-9&+]{1,11})(?![\w\-])")
+
+
 def _attach_acronyms(text: str, found: list[ProposedEntity]) -> list[ProposedEntity]:
-    """Give a proposal the acronym written in brackets right after it."""
+    """Give a proposal the acronym written in brackets right after it, or after a dash when
+    its letters fit the name ("Clusterul Energetic Moldova – CEM")."""
     out = []
     for p in found:
         m = _PAREN_ACRONYM.match(text, p.end)
-        out.append(ProposedEntity(p.name, p.type, p.text, p.start, p.end, m["acr"] if m else None,
-                                  p.rule) if m else p)
+        dash = None if m else _DASH_ACRONYM.match(text, p.end)
+        if dash and _initials_match(dash["acr"], _words(p.text)):
+            m = dash
+        out.append(replace(p, acronym=m["acr"]) if m else p)
     return out
 
 

@@ -292,9 +292,19 @@ def test_a_place_head_goes_on_only_into_a_genitive_head() -> None:
 def test_bare_acronyms_written_twice_or_named_in_brackets() -> None:
     text = ("Agenția Locală de Energie (ALE) lucrează cu ALE și cu CNCS. CNCS finanțează. "
             "Costul: 500 EUR, adică EUR 500. Programul IV. Apelul DUT 2024 și DUT 2025.")
-    assert [(p.name, p.rule) for p in propose_entities(text) if p.type is None] == [
-        ("ALE", "propose.bare_acronym"), ("CNCS", "propose.bare_acronym"),
-        ("CNCS", "propose.bare_acronym")]
+    assert [(p.name, p.text, p.rule) for p in propose_entities(text) if p.rule != "propose.head"] == [
+        ("Agenția Locală de Energie", "ALE", "propose.acronym_of_name"),
+        ("CNCS", "CNCS", "propose.bare_acronym"), ("CNCS", "CNCS", "propose.bare_acronym"),
+        ("Apelul DUT 2024", "Apelul DUT 2024", "propose.call_name")]
+
+
+def test_bug_an_acronym_after_a_dash_is_its_name_not_another_partner() -> None:
+    """"Clusterul Energetic Moldova – CEM" gave a second entity "CEM", listed as a partner."""
+    [cluster] = propose_entities("Parteneri: Clusterul Energetic Nord – CEN, apoi nimic.")
+    assert (cluster.name, cluster.acronym) == ("Clusterul Energetic Nord", "CEN")
+    later = propose_entities("Clusterul Energetic Nord – CEN semnează. CEN a plătit.")
+    assert [(p.name, p.text) for p in later] == [
+        ("Clusterul Energetic Nord", "Clusterul Energetic Nord"), ("Clusterul Energetic Nord", "CEN")]
 
 
 def test_capitals_of_a_heading_are_not_acronyms() -> None:
