@@ -12,7 +12,7 @@ import gc
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -497,7 +497,7 @@ _TRAILING_HEADS = {"City Hall": "CityHall", "City Council": "CityHall", "Municip
                    "Network": "Network", "Foundation": "NGO", "Association": "Association",
                    "Institute": "ResearchInstitute", "University": "University",
                    "Cluster": "Cluster", "Partnership": "Programme", "Conference": "Event",
-                   "Forum": "Event", "Workshop": "Event", "Summit": "Event"}
+                   "Forum": "Event", "Workshop": "Event", "Summit": "Event", "Kick-off": "Event"}
 _GENERIC_ADJECTIVES = {"european", "national", "regional", "local", "international", "global",
                        "joint", "new", "urban", "eu"}
 _NOT_A_NAME_START = {"the", "this", "that", "these", "our", "their", "its", "a", "an", "each",
@@ -505,6 +505,7 @@ _NOT_A_NAME_START = {"the", "this", "that", "these", "our", "their", "its", "a",
 _TRAILING_NAME = re.compile(
     r"(?<![\w\-])(?P<words>(?:(?:[^\W\d_][\w’'\-]*|\d+)[ \t]){1,5})"
     r"(?P<head>" + "|".join(sorted(_TRAILING_HEADS, key=len, reverse=True)) + r")(?![\w\-])"
+    r"(?P<year>[ ](?:19|20)\d\d(?![\w\-]))?"
 )
 
 
@@ -528,33 +529,133 @@ def _trailing_head_names(text: str) -> list[ProposedEntity]:
         first = len(words)
         while first > 0 and (words[first - 1][:1].isupper() or words[first - 1].isdigit()):
             first -= 1
-        while first < len(words) and (words[first].lower() in _NOT_A_NAME_START or words[first].isdigit()):
+        articles = [k for k in range(first, len(words)) if words[k].lower() in _NOT_A_NAME_START]
+        first = articles[-1] + 1 if articles else first  # "Background The X Partnership": from X
+        while first < len(words) and words[first].isdigit():
             first += 1
         if first == len(words) or (m["head"] in ("Partnership", "Network") and
                                    all(w.lower() in _GENERIC_ADJECTIVES for w in words[first:])):
             continue  # no name before the head ("the Agency", "a European Partnership")
         start = m.end("words") - len(" ".join(words[first:])) - 1
-        surface = text[start:m.end()]
-        found.append(ProposedEntity(" ".join(surface.split()), _TRAILING_HEADS[m["head"]], surface,
-                                    start, m.end(), rule="propose.trailing_head"))
+        type_ = _TRAILING_HEADS[m["head"]]
+        end = m.end() if type_ == "Event" else m.end("head")  # an event's year is part of its name
+        surface = text[start:end]
+        found.append(ProposedEntity(" ".join(surface.split()), type_, surface, start, end,
+                                    rule="propose.trailing_head"))
     return found
 
 
 def propose_entities(text: str) -> list[ProposedEntity]:
-    """Organisations and places the text names: by head word, company form or acronym."""
+    """Names the text gives organisations, places, programmes, calls, projects and networks:
+    by head word, company form, acronym, the shipped place and programme lists, codes and
+    cues. Rules run from the most to the least telling; a later rule never takes words an
+    earlier one named."""
     words = _words(text)
     found = _head_names(text, words)
-    found += [p for p in _english_names(text) if not _overlaps(p, found)]
-    found += [p for p in _trailing_head_names(text) if not _overlaps(p, found)]
-    found += [p for p in _company_names(text) if not _overlaps(p, found)]
+    for rule in (_english_names, _trailing_head_names, _company_names):
+        found += [p for p in rule(text) if not _overlaps(p, found)]
     found = _attach_acronyms(text, found)
     found += [p for p in _acronym_names(text, words) if not _overlaps(p, found)]
-    found += [p for p in _mission_names(text) if not _overlaps(p, found)]
-    found += [p for p in _programme_names(text) if not _overlaps(p, found)]
-    found += [p for p in _regional_agencies(text) if not _overlaps(p, found)]
-    found += [p for p in _place_names(text) if not _overlaps(p, found)]
+    for rule in (_mission_names, _programme_names, _regional_agencies, _place_names):
+        found += [p for p in rule(text) if not _overlaps(p, found)]
     found += [p for p in _bare_acronyms(text, found) if not _overlaps(p, found)]
-    found += [p for p in _camel_case_names(text) if not _overlaps(p, found)]
+    for rule in (_camel_case_names, _call_codes, _code_names, _network_names):
+        found += [p for p in rule(text) if not _overlaps(p, found)]
+    found += [p for p in _towns_of_city_halls(text, found) if not _overlaps(p, found)]
+    return sorted(found, key=lambda p: p.start)
+
+
+_CODE_NAME = re.compile(r"(?<![\w/\-#@])(?=[A-Z0-9\-]*[A-Z]{3})[A-ZĂÂÎȘȚ][A-ZĂÂÎȘȚ0-9]*(?:-[A-ZĂÂÎȘȚ0-9]+)+(?![\w/\-])")
+_PROJECT_WORD = re.compile(r"(?i)(?<![\w])(?:proiect\w*|project\w*|acronim\w*|acronym)[\s:„“\"]*(?:[\w\-]+\s+)?$")
+
+
+def _code_names(text: str) -> list[ProposedEntity]:
+    """Hyphenated codes in capitals (CLIMA-VERDE, MOBI-S3) are what projects call themselves:
+    a Project right after "proiectul" / "project" / "Acronim:", else an untyped name."""
+    found = []
+    for m in _CODE_NAME.finditer(text):
+        if not _acronym_candidate(text, m) or any(fold(part) in _DOCUMENT_WORDS for part in m.group().split("-")):
+            continue  # PROCES-VERBAL is a document
+        type_ = "Project" if _PROJECT_WORD.search(text[max(0, m.start() - 40):m.start()]) else None
+        found.append(ProposedEntity(m.group(), type_, m.group(), m.start(), m.end(), rule="propose.code_name"))
+    return found
+
+
+_TOWN = r"[A-ZĂÂÎȘȚ][^\W\d_]+(?:[ \-][A-ZĂÂÎȘȚ][^\W\d_]+)?"
+_CITY_HALL_TOWN = re.compile(
+    r"(?:Gemeente|Comune|C[âa]mara Municipal|Prim[ăa]ria(?: Municipiului| Ora[șs]ului| Comunei)?|Ayuntamiento|"
+    r"Concello|Gmina|Mairie|Stadtverwaltung|City of|Municipality of)(?: (?:de|di|da|do|of))? "
+    rf"(?P<after>{_TOWN})|(?P<before>{_TOWN}) (?:kommune|Kommune|kommun|City Hall|City Council|Municipality)",
+    re.IGNORECASE)
+
+
+_NETWORK_CUE = re.compile(r"(?<![\w])re[țţ]e(?:aua|lei|lele|lelor)(?P<words>(?:\s+[a-zăâîșşțţ]+){0,6}?)\s+"
+                          r"(?:[„“\"«](?P<quoted>[^”\"»\n]{3,60})[”\"»]|(?P<run>[A-ZĂÂÎȘȚ][\w\-]*(?: [A-ZĂÂÎȘȚ][\w\-]*){0,3}))")
+
+
+def _network_names(text: str) -> list[ProposedEntity]:
+    """Networks after the word "rețeaua": the name that follows it ("rețelei Eurocities") or
+    the quoted name a short description leads to ("rețelei de planificare „Thermal Commons”")."""
+    found = []
+    for m in _NETWORK_CUE.finditer(text):
+        if m["quoted"]:
+            start, end = m.span("quoted")
+        elif m["run"] and not m["words"]:
+            words = m["run"].split(" ")
+            while words and (fold(words[-1]) in _HEADS or words[-1].isdigit()):
+                words.pop()
+            if not words or fold(words[0]) in _HEADS:
+                continue
+            start = m.start("run")
+            end = start + len(" ".join(words))
+        else:
+            continue
+        found.append(ProposedEntity(text[start:end], "Network", text[start:end], start, end,
+                                    rule="propose.network"))
+    return found
+
+
+def _towns_of_city_halls(text: str, found: list[ProposedEntity]) -> list[ProposedEntity]:
+    """The town a city hall is named for ("Gemeente Westerhaven", "Nordby kommune") is a City
+    wherever the text names it alone, even when no gazetteer knows it."""
+    towns = {}
+    for p in found:
+        m = _CITY_HALL_TOWN.fullmatch(p.name) if p.type == "CityHall" else None
+        town = m and (m["before"] or m["after"])
+        if town:
+            towns[town.title() if town.isupper() else town] = p  # CAMARA ... DE SERRADELA
+    out = []
+    for town in towns:
+        for m in re.finditer(r"(?<![\w\-])" + re.escape(town) + r"(?![\w\-])", text, re.IGNORECASE):
+            if m.group()[:1].isupper():
+                out.append(ProposedEntity(town, "City", m.group(), m.start(), m.end(),
+                                          rule="propose.town_of_city_hall"))
+    return out
+
+
+_CALL_CODE = re.compile(r"(?<![\w/\-])[A-Z]{2,}(?:[-/][A-Z0-9]+)*[-/](?:19|20)\d\d(?:[-/][A-Z0-9]+)+(?![\w/\-])")
+_ENGLISH_CALL = re.compile(r"(?<![\w\-])(?:[A-Z][\w\-]*[ ]){1,3}Call[ ](?:(?:19|20)\d\d|\d{1,2})(?![\w\-])")
+_ROMANIAN_CALL = re.compile(r"(?<![\w\-])(?i:apel(?:ul|ului)?)[ ](?P<code>[A-ZĂÂÎȘȚ][A-ZĂÂÎȘȚ0-9\-]{1,15})[ ]"
+                            r"(?P<year>(?:19|20)\d\d)(?![\w\-])")
+
+
+def _call_codes(text: str) -> list[ProposedEntity]:
+    """Calls by their identifier, a code with a year in it ("HORIZON-MISS-2024-CIT-01",
+    "PRNE/2023/321/1"), by "apelul" with a programme's acronym and a year ("apelului DUT
+    2022" is Apelul DUT 2022), or by an English name ending in "Call" and its year ("DUT
+    Call 2025")."""
+    found = [ProposedEntity(m.group(), "Call", m.group(), m.start(), m.end(), rule="propose.call_code")
+             for m in _CALL_CODE.finditer(text)]
+    found += [ProposedEntity(f"Apelul {m['code']} {m['year']}", "Call", m.group(), m.start(), m.end(),
+                             rule="propose.call_name") for m in _ROMANIAN_CALL.finditer(text)]
+    for m in _ENGLISH_CALL.finditer(text):
+        words = m.group().split(" ")
+        while words and words[0].lower() in _NOT_A_NAME_START:
+            words.pop(0)
+        if len(words) >= 2 and words[0] != "Call":
+            start = m.end() - len(" ".join(words))
+            found.append(ProposedEntity(" ".join(words), "Call", text[start:m.end()], start, m.end(),
+                                        rule="propose.call_name"))
     return sorted(found, key=lambda p: p.start)
 
 
@@ -599,8 +700,18 @@ def _programmes() -> Gazetteer:
 def _programme_names(text: str) -> list[ProposedEntity]:
     """EU and Romanian funding programmes by name, in any case form ("Programului Orizont
     Europa", "Fondului European de Dezvoltare Regională", "Horizon Europe")."""
-    return [ProposedEntity(m.iri, "Programme", m.text, m.start, m.end, rule="propose.programme_name")
-            for m in _programmes().find(text) if m.iri and m.how != "fuzzy"]
+    found = []
+    for m in _programmes().find(text):
+        if m.iri and m.how != "fuzzy":
+            period = _PERIOD.match(text, m.end)  # "Granturile SEE și Norvegiene 2014-2021", "PNCDI IV"
+            end = period.end() if period else m.end
+            name = f"{m.iri} {period['period']}" if period else m.iri
+            found.append(ProposedEntity(name, "Programme", text[m.start:end], m.start, end,
+                                        rule="propose.programme_name"))
+    return found
+
+
+_PERIOD = re.compile(r"[ \t]+(?P<period>(?:19|20)\d\d\s?[-–]\s?(?:19|20)\d\d|[IVX]{1,4})(?![\w\-])")
 
 
 def _mission_names(text: str) -> list[ProposedEntity]:
@@ -613,27 +724,42 @@ def _mission_names(text: str) -> list[ProposedEntity]:
 _NOT_ACRONYMS = frozenset("""EUR RON USD GBP CHF NOK SEK DKK PLN HUF CZK BGN MDL UAH LEI CET CEST EET
 EEST UTC GMT PDF HTML URL WWW HTTP HTTPS ISO CV NR ART ALIN LIT ANEXA HCL OUG HG CUI CIF CAEN TVA
 IBAN SMS FAQ TBD PS CC CO2 GHG KW KWH MW MWH GW GWH TWH KM HA PM10 LED NOX NEW AND THE FOR ZERO
-INFO DAY NOTE TOP""".split())
+INFO DAY NOTE TOP SRL SA ONG UAT APL IMM PIB SME SMES""".split())
 _BARE_ACRONYM = re.compile(r"(?<![\w@#/.\-])[A-ZĂÂÎȘȚ][A-ZĂÂÎȘȚ0-9]{2,9}(?![\w/\-]|\.\w)")
 _ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
 
 
 def _bare_acronyms(text: str, found: list[ProposedEntity]) -> list[ProposedEntity]:
-    """Acronyms standing alone ("UEFISCDI anunță", "finanțat prin FEDR"): capitals written
-    at least twice in the document, or once as the acronym of a name found here; not a
-    currency, unit or Roman numeral, and not a word of a heading in capitals."""
+    """Acronyms standing alone ("UEFISCDI anunță", "finanțat prin FEDR"): the entity whose
+    name the text gives with that acronym, else a new name when written at least twice or
+    unreadable as a word (UTCN, FFG); not a currency, unit or Roman numeral, and not a word
+    of a heading in capitals."""
     counts: dict[str, int] = defaultdict(int)
     matches = [m for m in _BARE_ACRONYM.finditer(text) if _acronym_candidate(text, m)]
     for m in matches:
         counts[m.group()] += 1
-    named = {p.acronym for p in found if p.acronym}
+    named = {p.acronym: p for p in found if p.acronym}
     out = []
     for m in matches:
-        bracketed = text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")"
-        if (counts[m.group()] >= 2 or m.group() in named) and not (bracketed and m.group() in named):
-            out.append(ProposedEntity(m.group(), None, m.group(), m.start(), m.end(),
-                                      acronym=m.group(), rule="propose.bare_acronym"))
+        acronym, owner = m.group(), named.get(m.group())
+        if owner and re.fullmatch(r"[\s(–—\-”\"»]*", text[owner.end:m.start()]):
+            continue  # the acronym written with its name: "(CEM)", "– CEM"
+        if owner:  # the acronym of a name the text gives: that entity, not another one
+            out.append(ProposedEntity(owner.name, owner.type, acronym, m.start(), m.end(),
+                                      acronym=acronym, rule="propose.acronym_of_name"))
+        elif counts[acronym] >= 2 or _unpronounceable(acronym):
+            out.append(ProposedEntity(acronym, None, acronym, m.start(), m.end(), acronym=acronym,
+                                      rule="propose.bare_acronym"))
     return out
+
+
+def _unpronounceable(word: str) -> bool:
+    """Capitals no language reads as a word: three consonants in a row, or three letters with
+    one vowel at most
+    (UTCN, NWO, FFG; not ZERO, STOP, LIFE)."""
+    letters = fold(word)
+    return re.search(r"[^aeiouy\d]{3}", letters) is not None or \
+        (len(letters) <= 3 and sum(c in "aeiouy" for c in letters) <= 1)
 
 
 def _acronym_candidate(text: str, m: re.Match[str]) -> bool:
@@ -699,12 +825,26 @@ def _head_names(text: str, words: list[_Word]) -> list[ProposedEntity]:
         head = words[i]
         if head.folded in _HEADS and head.text[0].isupper():
             last = _through_mission(words, i, _extend_name(words, i, text), missions)
+            last = _with_county(text, words, last)
             if last > i:
                 found.append(_head_proposal(text, words, i, last))
                 i = last + 1
                 continue
         i += 1
     return found
+
+
+_COUNTY_AFTER_DASH = re.compile(r"[ \t]+[–—-][ \t]+(?i:jude[țţt]ul)[ \t]+[A-ZĂÂÎȘȚ][\w\-]*")
+
+
+def _with_county(text: str, words: list[_Word], last: int) -> int:
+    """"Instituția Prefectului – Județul Vaslui": a county after a dash names which one."""
+    m = _COUNTY_AFTER_DASH.match(text, words[last].end)
+    if not m:
+        return last
+    while last + 1 < len(words) and words[last + 1].end <= m.end():
+        last += 1
+    return last
 
 
 def _through_mission(words: list[_Word], head: int, last: int, missions: list[tuple[int, int]]) -> int:
@@ -757,8 +897,8 @@ def _extend_name(words: list[_Word], head: int, text: str = "") -> int:
         elif word.folded in _CONNECTORS and not place and _continues_after(words, j) \
                 and not (event and word.folded in ("din", "in", "la")):  # where an event is held
             pass
-        elif word.folded in ("al", "a", "ale") and j + 1 < len(words) \
-                and words[j + 1].folded in _GENITIVE_HEADS | _genitive_words(words, j + 1):
+        elif word.folded in ("al", "a", "ale") and j + 1 < len(words) and words[j + 1].folded in \
+                (_GENITIVE_HEADS if place else _GENITIVE_HEADS | _genitive_words(words, j + 1)):
             pass
         else:
             break
@@ -862,21 +1002,29 @@ def _company_names(text: str) -> list[ProposedEntity]:
         if words:
             start = form.start() - len(before.group(1)) + before.group(1).index(words[0])
             surface = text[start:form.end()]
-            found.append(ProposedEntity(" ".join(surface.split()), "Company", surface, start, form.end(),
-                                        rule="propose.company"))
+            name = " ".join(surface.split())
+            short = re.sub(r"^S\.?C\.?\s+", "", name)  # "SC Nord Termo SRL" is also "Nord Termo SRL"
+            found.append(ProposedEntity(name, "Company", surface, start, form.end(), rule="propose.company",
+                                        aliases=(short,) if short != name else ()))
     return found
 
 
 _PAREN_ACRONYM = re.compile(r"\s*\((?P<acr>[A-ZĂÂÎȘȚ][A-ZĂÂÎȘȚ0-9&+\-]{1,11})\)")
 
 
+_DASH_ACRONYM = re.compile(r"[ \t]+[–—-][ \t]+(?P<acr>[A-ZĂÂÎȘȚ][A-ZĂÂÎȘȚ0-9&+]{1,11})(?![\w\-])")
+
+
 def _attach_acronyms(text: str, found: list[ProposedEntity]) -> list[ProposedEntity]:
-    """Give a proposal the acronym written in brackets right after it."""
+    """Give a proposal the acronym written in brackets right after it, or after a dash when
+    its letters fit the name ("Clusterul Energetic Moldova – CEM")."""
     out = []
     for p in found:
         m = _PAREN_ACRONYM.match(text, p.end)
-        out.append(ProposedEntity(p.name, p.type, p.text, p.start, p.end, m["acr"] if m else None,
-                                  p.rule) if m else p)
+        dash = None if m else _DASH_ACRONYM.match(text, p.end)
+        if dash and _initials_match(dash["acr"], _words(p.text)):
+            m = dash
+        out.append(replace(p, acronym=m["acr"]) if m else p)
     return out
 
 

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from ingest.normalise import fold, stem
 
@@ -27,13 +28,13 @@ _CUES = {"din", "in", "la", "spre", "langa", "comuna", "comunei", "satul", "satu
          "orasului", "municipiul", "municipiului", "localitatea", "localitatii", "judetul",
          "judetului", "from", "at", "near", "to"}
 _TOKEN = re.compile(r"[^\W_]+")
+_REGION_WORDS = {"judet", "regiun"}  # stems of județul, regiunea: written in lower case too
 _JOIN = re.compile(r"[ \-‐–]|\n(?!\n)| - ")
 _CONNECTORS = {"de", "del", "la", "le", "sur", "am", "an", "der", "di", "do", "da", "of", "upon"}
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;•*\-–#>|]\s*|\n\s*)$")
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """One gazetteer row: its canonical (Romanian) name, type, country and population."""
 
     name: str
@@ -53,8 +54,7 @@ class PlaceMention:
 
 
 def _stems(name: str) -> tuple[str, ...]:
-    """A name's stem sequence; "eav" stems also stand for the "ev" of the genitive
-    (Suceava, Sucevei)."""
+    """A name's sequence of Romanian stems (folded, case endings off)."""
     return tuple(stem(w) for w in _TOKEN.findall(fold(name)))
 
 
@@ -67,10 +67,14 @@ class Places:
 
     def __init__(self, rows: list[tuple[Place, list[str]]]) -> None:
         self._buckets: dict[str, list[tuple[Place, str]]] = {}
+        self._indexed: dict[str, dict[tuple[str, ...], tuple[Place, tuple[str, ...]]]] = {}
         for place, names in rows:
             for name in names:
-                self._buckets.setdefault(fold(name)[:3], []).append((place, name))
-        self._indexed: dict[str, dict[tuple[str, ...], tuple[Place, tuple[str, ...]]]] = {}
+                self.add(place, name, fold(name))
+
+    def add(self, place: Place, name: str, folded: str) -> None:
+        """One more name of a place (folded by the caller, who may fold many at once)."""
+        self._buckets.setdefault(folded[:3], []).append((place, name))
 
     def _index(self, prefix: str) -> dict[tuple[str, ...], tuple[Place, tuple[str, ...]]]:
         """The names of one bucket by stem sequence, the best place first for each."""
@@ -80,7 +84,7 @@ class Places:
             for place, name in self._buckets.get(prefix, ()):
                 stems = _stems(name)
                 keys = {stems}
-                if stems and stems[-1].endswith("eav"):
+                if stems and stems[-1].endswith("eav"):  # Suceava, genitive Sucevei
                     keys.add((*stems[:-1], stems[-1][:-3] + "ev"))
                 for k in keys:
                     held = index.get(k)
@@ -106,7 +110,7 @@ class Places:
         return found
 
     def _at(self, text: str, spans, words, stems, i: int) -> PlaceMention | None:
-        if not words[i][:1].isupper():
+        if not words[i][:1].isupper() and stems[i] not in _REGION_WORDS:
             return None
         index = self._index(stems[i][:3])
         for n in range(min(6, len(words) - i), 0, -1):
@@ -130,7 +134,8 @@ def _cased(words: list[str], name: tuple[str, ...]) -> bool:
     """Words capitalised in the name are capitalised in the text (connectors may be either)."""
     return len(words) == len(name) and all(
         w[:1].isupper() or w.isdigit() or (n[:1].islower() and fold(n) in _CONNECTORS)
-        for w, n in zip(words, name))
+        or (k == 0 and len(name) > 1 and stem(fold(w)) in _REGION_WORDS)  # "județul Cluj"
+        for k, (w, n) in enumerate(zip(words, name)))
 
 
 _ENDINGS = ("", "a", "i", "ei", "ii", "iei", "ul", "lui", "ului", "le", "lor", "ilor")
@@ -145,7 +150,7 @@ def _inflection_of(word: str, name_word: str) -> bool:
         return w == n
     if word.isupper():
         return False
-    bases = {n, n[:-1] if n[-1:] in "aeiu" else n, n[:-2] if n[-2:] in ("le", "ea") else n}
+    bases = {n, n[:-1] if n[-1:] in "aeiu" else n, n[:-2] if n[-2:] in ("le", "ea", "ul") else n}
     if n.endswith("eava"):
         bases.add(n[:-4] + "ev")
     return any(w == base + ending for base in bases for ending in _ENDINGS if len(base) >= 3)
@@ -166,15 +171,19 @@ def _plausible(place: Place, text: str, start: int) -> bool:
 
 @lru_cache(maxsize=2)
 def load_places(path: Path = PLACES_PATH) -> Places:
-    """The shipped place gazetteer, read once."""
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    """The shipped place gazetteer, read once (folded whole: one translation, not one a name)."""
+    text = path.read_text(encoding="utf-8")
+    places = Places([])
+    for line, folded in zip(text.split("\n"), fold(text).split("\n")):
         if not line or line.startswith("#"):
             continue
         name, type_, country, population, others = line.split("\t")
-        names = [name, *(o for o in others.split("|") if o)]
-        rows.append((Place(name, type_, country, int(population)), names))
-    return Places(rows)
+        place = Place(name, type_, country, int(population))
+        places.add(place, name, folded)
+        if others:
+            for other, folded_other in zip(others.split("|"), folded.rsplit("\t", 1)[1].split("|")):
+                places.add(place, other, folded_other)
+    return places
 
 
 def find_places(text: str) -> list[PlaceMention]:

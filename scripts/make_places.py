@@ -8,7 +8,8 @@ Sources, all shipped inside the packages:
 - every Romanian locality of GeoNames' cities500 (7,000+, with its population), named in
   Romanian with comma-below ș/ț; the sectors of Bucharest are city districts;
 - European cities of 50,000 inhabitants or more (GeoNames cities15000), with their Romanian and
-  English names where CLDR's time-zone cities give them (Viena, Bruxelles, Varșovia);
+  English names where CLDR's time-zone cities give them (Viena, Bruxelles, Varșovia) and the
+  alternate names GeoNames writes with Romanian letters (Veneția, Cernăuți);
 - Romania's counties (ISO 3166-2 via pycountry, named "Județul X"), its development regions
   and historical provinces.
 
@@ -54,6 +55,12 @@ def spellings(names: list[str], main: str) -> list[str]:
     diacritics, which matching ignores."""
     first = main.split("-")[0]
     return [comma_below(n) for n in names if n == first and n != main and len(n) >= 4 and " " not in n]
+
+
+def romanian_exonyms(names: list[str]) -> list[str]:
+    """Alternate names in Latin letters written with ă, ș or ț, letters only Romanian uses:
+    the Romanian names of foreign cities (Veneția, Cernăuți, Debrețin)."""
+    return [n for n in names if re.search("[ășțĂȘȚ]", n) and re.fullmatch(r"[A-Za-zÀ-ɏ' \-]+", n)]
 
 
 def distinct(name: str, others) -> list[str]:
@@ -110,7 +117,7 @@ def rows() -> list[tuple[str, str, str, int, list[str]]]:
         if city["countrycode"] in europe and city["countrycode"] != "RO" \
                 and city["population"] >= EUROPE_MIN_POPULATION:
             name = city["name"]
-            names = {name}
+            names = {name, *romanian_exonyms(city["alternatenames"])}
             if ascii_fold(name) in exonyms:
                 names |= set(exonyms[ascii_fold(name)])
                 name = exonyms[ascii_fold(name)][0]

@@ -139,7 +139,7 @@ def test_acronym_in_brackets_after_a_name() -> None:
 
 
 def test_acronym_must_fit_the_name() -> None:
-    assert proposals("vorbim de Orașele Verzi Unite (XYZ) azi") == []
+    assert [p[0] for p in proposals("vorbim de Orașele Verzi Unite (XYZ) azi")] == ["XYZ"]  # alone
 
 
 def test_head_words_give_type_and_nominative_name() -> None:
@@ -292,9 +292,19 @@ def test_a_place_head_goes_on_only_into_a_genitive_head() -> None:
 def test_bare_acronyms_written_twice_or_named_in_brackets() -> None:
     text = ("Agenția Locală de Energie (ALE) lucrează cu ALE și cu CNCS. CNCS finanțează. "
             "Costul: 500 EUR, adică EUR 500. Programul IV. Apelul DUT 2024 și DUT 2025.")
-    assert [(p.name, p.rule) for p in propose_entities(text) if p.type is None] == [
-        ("ALE", "propose.bare_acronym"), ("CNCS", "propose.bare_acronym"),
-        ("CNCS", "propose.bare_acronym")]
+    assert [(p.name, p.text, p.rule) for p in propose_entities(text) if p.rule != "propose.head"] == [
+        ("Agenția Locală de Energie", "ALE", "propose.acronym_of_name"),
+        ("CNCS", "CNCS", "propose.bare_acronym"), ("CNCS", "CNCS", "propose.bare_acronym"),
+        ("Apelul DUT 2024", "Apelul DUT 2024", "propose.call_name")]
+
+
+def test_bug_an_acronym_after_a_dash_is_its_name_not_another_partner() -> None:
+    """"Clusterul Energetic Moldova – CEM" gave a second entity "CEM", listed as a partner."""
+    [cluster] = propose_entities("Parteneri: Clusterul Energetic Nord – CEN, apoi nimic.")
+    assert (cluster.name, cluster.acronym) == ("Clusterul Energetic Nord", "CEN")
+    later = propose_entities("Clusterul Energetic Nord – CEN semnează. CEN a plătit.")
+    assert [(p.name, p.text) for p in later] == [
+        ("Clusterul Energetic Nord", "Clusterul Energetic Nord"), ("Clusterul Energetic Nord", "CEN")]
 
 
 def test_capitals_of_a_heading_are_not_acronyms() -> None:
@@ -376,3 +386,86 @@ def test_mixed_case_made_names_but_not_common_tools() -> None:
 def test_a_company_name_does_not_take_the_full_stop_after_it() -> None:
     assert [p.text for p in propose_entities("Contract cu Termo Vest SRL. Apoi firma Alfa S.A. a semnat.")] == [
         "Termo Vest SRL", "Alfa S.A."]
+
+
+def test_an_acronym_written_once_counts_when_no_one_could_read_it_as_a_word() -> None:
+    assert [p.name for p in propose_entities("Vin experți de la UTCN, NWO și FFG. STOP pentru SME.")
+            if p.rule == "propose.bare_acronym"] == ["UTCN", "NWO", "FFG"]
+
+
+def test_a_programme_keeps_its_period_or_generation() -> None:
+    assert [(p.name, p.text) for p in propose_entities(
+        "Din EEA and Norway Grants 2014-2021 și din PNCDI IV.") if p.type == "Programme"] == [
+        ("Granturile SEE și Norvegiene 2014-2021", "EEA and Norway Grants 2014-2021"),
+        ("Planul Național de Cercetare, Dezvoltare și Inovare IV", "PNCDI IV")]
+
+
+def test_calls_by_their_code_or_english_name_with_its_year() -> None:
+    assert [(p.name, p.type) for p in propose_entities(
+        "Depunere la apelul PRSV/2024/117/2 sau la HORIZON-MISS-2026-CIT-02-03; the Green "
+        "Cities Call 2026 opens, the Call closes.") if p.type == "Call"] == [
+        ("PRSV/2024/117/2", "Call"), ("HORIZON-MISS-2026-CIT-02-03", "Call"),
+        ("Green Cities Call 2026", "Call")]
+
+
+def test_a_district_goes_on_into_its_municipality_but_not_into_a_capital_s_nickname() -> None:
+    assert [p.name for p in propose_entities("Școlile din Sectorul 4 al Capitalei.")] == ["Sectorul 4"]
+
+
+def test_hyphenated_codes_are_projects_after_a_project_word() -> None:
+    assert [(p.name, p.type) for p in propose_entities(
+        "PROCES-VERBAL. Proiectul CLIMA-VERDE pornește; partener este ALFA-LAB.")
+        if p.rule == "propose.code_name"] == [
+        ("CLIMA-VERDE", "Project"), ("ALFA-LAB", None)]
+
+
+def test_the_town_a_city_hall_is_named_for_is_a_city_when_named_alone() -> None:
+    text = "Gemeente Westerhaven și Nordby kommune semnează. În Westerhaven și la Nordby încep lucrările."
+    assert [(p.name, p.type) for p in propose_entities(text)] == [
+        ("Gemeente Westerhaven", "CityHall"), ("Nordby kommune", "CityHall"),
+        ("Westerhaven", "City"), ("Nordby", "City")]
+
+
+def test_an_english_call_name_needs_its_year_or_number() -> None:
+    assert [p.name for p in propose_entities(
+        "Timeline Call opening: 3 May. The Energy Call for proposals. The Green Call 2026.")
+            if p.type == "Call"] == ["Green Call 2026"]
+
+
+def test_the_town_of_a_city_hall_written_in_capitals() -> None:
+    assert [(p.name, p.text) for p in propose_entities(
+        "Partner: CAMARA MUNICIPAL DE VILAVERDE. The pilot runs in Vilaverde.") if p.type == "City"] == [
+        ("Vilaverde", "Vilaverde")]
+
+
+def test_networks_after_the_word_for_network() -> None:
+    assert [(p.name, p.type) for p in propose_entities(
+        "Orașul e membru al rețelei Greencities și lider al rețelei de transfer „Cool Yards”; "
+        "rețeaua Primăriei Brăila nu e una.") if p.type == "Network"] == [
+        ("Greencities", "Network"), ("Cool Yards", "Network")]
+
+
+def test_a_trailing_head_name_starts_after_an_article_inside_the_capitals() -> None:
+    assert [p.name for p in propose_entities("Background The Clean Rivers Partnership (CRP) funds")] == [
+        "Clean Rivers Partnership"]
+
+
+def test_a_company_written_with_sc_before_it_is_also_known_without() -> None:
+    [company] = propose_entities("Lucrările sunt executate de SC Nord Termo SRL din martie.")
+    assert (company.name, company.aliases) == ("SC Nord Termo SRL", ("Nord Termo SRL",))
+
+
+def test_a_call_named_by_apelul_a_programme_acronym_and_a_year() -> None:
+    assert [(p.name, p.text) for p in propose_entities(
+        "Propunerile pentru apelul CETP 2025 se depun acum; rezultatele apelului CETP 2023.")] == [
+        ("Apelul CETP 2025", "apelul CETP 2025"), ("Apelul CETP 2023", "apelului CETP 2023")]
+
+
+def test_an_english_event_name_keeps_its_year_a_city_hall_does_not() -> None:
+    assert [p.name for p in propose_entities("The Clean Air Kick-off 2026 and the Arad City Hall 2026 budget.")] == [
+        "Clean Air Kick-off 2026", "Arad City Hall"]
+
+
+def test_a_county_after_a_dash_belongs_to_the_name() -> None:
+    assert [p.name for p in propose_entities("avizul Instituției Prefectului – Județul Vaslui a sosit")] == [
+        "Instituția Prefectului – Județul Vaslui"]

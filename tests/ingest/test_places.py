@@ -65,7 +65,7 @@ def test_a_foreign_city_first_in_a_sentence_needs_a_cue() -> None:
 def test_districts_regions_and_counties() -> None:
     assert places("Școlile din Sectorul 2, Regiunea Nord-Est și județul Suceava") == [
         ("Sectorul 2", "Sector 2", "CityDistrict"), ("Regiunea Nord-Est", "Regiunea Nord-Est", "Region"),
-        ("Suceava", "Suceava", "City")]
+        ("județul Suceava", "Județul Suceava", "Region")]
     assert places("Județul Suceava") == [("Județul Suceava", "Județul Suceava", "Region")]
 
 
@@ -90,3 +90,14 @@ def test_a_name_shared_by_several_places_is_the_biggest() -> None:
     index = Places([(Place("Suceava", "City", "RO", 84308), ["Suceava"]),
                     (Place("Suceava", "City", "RO", 900), ["Suceava"])])
     assert index.find("în Suceava")[0].place.population == 84308
+
+
+def test_romanian_names_of_foreign_cities() -> None:
+    assert [(t, n) for t, n, _ in places("Delegații din Cernăuți și din Veneția.")] == [
+        ("Cernăuți", "Chernivtsi"), ("Veneția", "Venice")]
+
+
+def test_a_county_or_region_written_in_lower_case() -> None:
+    assert places("Școli din județul Vaslui, județului Olt și regiunea Sud-Est.") == [
+        ("județul Vaslui", "Județul Vaslui", "Region"), ("județului Olt", "Județul Olt", "Region"),
+        ("regiunea Sud-Est", "Regiunea Sud-Est", "Region")]
