@@ -203,8 +203,12 @@ class RelationModel:
         return self.labels[top], 1.0 / total
 
 
-def train(examples: list[tuple[dict[str, float], str]], threshold: float = 0.5, c: float = 1.0) -> RelationModel:
-    """Fit the model on labelled pairs (needs scikit-learn, a training-time dependency only)."""
+def train(examples: list[tuple[dict[str, float], str]], threshold: float = 0.35, c: float = 1.0) -> RelationModel:
+    """Fit the model on labelled pairs (needs scikit-learn, a training-time dependency only).
+
+    A label below ``threshold`` is not read as a fact: 0.35 gave the best F1 of relations,
+    amounts and dates alike in 4-fold cross-validation by document (0.5 and 0.7 lost recall
+    without gaining precision)."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
