@@ -179,6 +179,7 @@ class _Worker:
         self.process = process
         self.sock = sock
         self.generation: int | None = None
+        self.killed = False
 
     @classmethod
     async def start(cls) -> "_Worker":
@@ -205,12 +206,16 @@ class _Worker:
 
     @property
     def alive(self) -> bool:
-        return self.process.poll() is None
+        return not self.killed and self.process.poll() is None
 
     def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
+        """Kill the worker without waiting for it to end: kill() runs on the event loop, and a
+        worker that drew a large map takes a moment to give its memory back; a thread reaps it."""
+        if not self.killed:
+            self.killed = True
+            if self.process.poll() is None:
+                self.process.kill()
+            threading.Thread(target=self.process.wait, name="citykg-worker-reaper", daemon=True).start()
         self.sock.close()
 
 
