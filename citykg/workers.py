@@ -235,6 +235,7 @@ class QueryWorkers:
         self._idle: list[_Worker] = []
         self._workers: set[_Worker] = set()
         self._starting = 0
+        self._calls = 0  # calls (CallJob) running
         self._waiting: collections.deque[tuple[asyncio.AbstractEventLoop, asyncio.Future]] = collections.deque()
         self._lock = threading.Lock()
         self._closed = False
@@ -257,10 +258,23 @@ class QueryWorkers:
         return Answer(form, fmt, body)
 
     async def call(self, job: CallJob, disconnected: Disconnected | None = None) -> object:
-        """What ``job``'s function returns, run in a worker (see ``_in_worker``)."""
+        """What ``job``'s function returns, run in a worker (see ``_in_worker``).
+
+        Calls (maps: seconds each, gigabytes at 8000x8000) may hold all workers but one at once,
+        BusyError beyond: two clients drawing maps starved every query for the whole time limit
+        (the soak's 503s on normal requests)."""
         if self._remote is not None:  # its HTTP client stops each query at the limit
             return await to_thread.run_sync(job.run, self._remote)
-        (_, value), _ = await self._in_worker(job, disconnected)
+        with self._lock:
+            if self._calls >= max(1, self.size - 1):
+                raise BusyError(f"{self._calls} map(s) are being drawn, as many as the query workers "
+                                "allow at once; try again shortly")
+            self._calls += 1
+        try:
+            (_, value), _ = await self._in_worker(job, disconnected)
+        finally:
+            with self._lock:
+                self._calls -= 1
         return value
 
     async def _in_worker(self, job: QueryJob | CallJob, disconnected: Disconnected | None) -> tuple[tuple, bytes]:
