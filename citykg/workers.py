@@ -66,6 +66,9 @@ STARTUP_SECONDS = 60.0
 #: A message: the length of its pickled header, the length of its body (raw bytes).
 PREFIX = struct.Struct("!IQ")
 Disconnected = Callable[[], Awaitable[bool]]
+#: A worker left larger than this by a call (a large map) is replaced, so that the memory goes
+#: back to the system (eight 8000x8000 maps took the server from 0.37 to 2.6 GB, issue 23).
+RECYCLE_BYTES = 512 * 1024 * 1024
 #: How often a waiting request checks whether its client is still there.
 CLIENT_POLL_SECONDS = 0.5
 #: Starts every worker process, so that the workers live as long as the server (see above).
@@ -94,8 +97,8 @@ class CallJob:
     """A function of the project run in a worker, under the same time limit as a query: named as
     ``module:name`` (so that this module imports no layer above it) and called as
     ``function(store, **kwargs)``; what it returns must pickle. The network map runs so (eight
-    8000x8000 maps took 118-138 s each and the server from 0.37 to 2.6 GB, issue 23); the worker
-    that ran it is replaced after, so that its memory goes back to the system."""
+    8000x8000 maps took 118-138 s each and the server from 0.37 to 2.6 GB, issue 23); a worker
+    it leaves above ``RECYCLE_BYTES`` is replaced after."""
 
     function: str
     kwargs: tuple[tuple[str, object], ...] = ()
@@ -208,6 +211,14 @@ class _Worker:
     def alive(self) -> bool:
         return not self.killed and self.process.poll() is None
 
+    def resident_bytes(self) -> int:
+        """The worker's resident memory (0 if it cannot be read)."""
+        try:
+            status = open(f"/proc/{self.process.pid}/status", encoding="ascii").read()
+        except OSError:
+            return 0
+        return next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+
     def kill(self) -> None:
         """Kill the worker without waiting for it to end: kill() runs on the event loop, and a
         worker that drew a large map takes a moment to give its memory back; a thread reaps it."""
@@ -289,8 +300,8 @@ class QueryWorkers:
                     if disconnected is not None and await disconnected():
                         raise ClientGoneError("the client closed the connection; its work was stopped")
                 header, body = exchange.result()
-            if isinstance(job, CallJob):
-                worker.kill()
+            if isinstance(job, CallJob) and worker.resident_bytes() > RECYCLE_BYTES:
+                worker.kill()  # a large map: its memory goes back to the system with the process
         except TimeoutError:
             worker.kill()
             raise QueryTimeoutError(
@@ -406,6 +417,12 @@ class QueryWorkers:
             waiter.set_result(worker)
         elif worker is not None:
             self._release(worker)
+
+    def open(self) -> None:
+        """Take work again after ``close`` (an app's lifespan may start more than once: a test
+        client per request, as schemathesis uses)."""
+        with self._lock:
+            self._closed = False
 
     def close(self) -> None:
         """Stop every worker (the app does so at shutdown; tests when they are done)."""
