@@ -63,6 +63,12 @@ def hostile() -> list[tuple[str, dict]]:
     ]
 
 
+def own_rss_kib(pid: int) -> int:
+    """Resident memory of ``pid`` alone (without its query workers), in KiB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1])
+
+
 async def run(base: str, seconds: float, connections: int) -> dict:
     deadline = time.monotonic() + seconds
     counts: collections.Counter = collections.Counter()
@@ -134,7 +140,7 @@ def main() -> int:
         wait_until_up(base + "/health", server, seconds=60)
         for url in NORMAL:  # warm-up: every normal request answers once
             httpx.get(base + url, headers={"accept": "application/json"}, timeout=120).raise_for_status()
-        rss_start = rss_kib(server.pid)
+        rss_start, own_start = rss_kib(server.pid), own_rss_kib(server.pid)
 
         async def sampled() -> dict:
             async def sample() -> None:
@@ -150,7 +156,7 @@ def main() -> int:
         print(f"soak: {args.connections} connections (2 hostile) for {args.seconds} s on {base}", flush=True)
         result = asyncio.run(sampled())
         time.sleep(2)
-        rss_end = rss_kib(server.pid)
+        rss_end, own_end = rss_kib(server.pid), own_rss_kib(server.pid)
     finally:
         server.terminate()
         try:
@@ -171,7 +177,8 @@ def main() -> int:
         print("  " + line)
     print(f"server RSS (with query workers): {rss_start / 1024:.1f} MiB after warm-up, peak "
           f"{max(samples + [rss_end]) / 1024:.1f} MiB, {rss_end / 1024:.1f} MiB at the end "
-          f"({(rss_end - rss_start) / 1024:+.1f} MiB)")
+          f"({(rss_end - rss_start) / 1024:+.1f} MiB); the server process alone: {own_start / 1024:.1f} MiB "
+          f"after warm-up, {own_end / 1024:.1f} MiB at the end ({(own_end - own_start) / 1024:+.1f} MiB)")
     return 1 if stalls or result["normal_5xx"] else 0
 
 

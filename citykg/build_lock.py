@@ -36,7 +36,7 @@ def build_lock(store_root: Path) -> Iterator[None]:
         store_root.mkdir(parents=True, exist_ok=True)
         handle = open(store_root / "build.lock", "a+", encoding="utf-8")
     except OSError as error:
-        raise StoreError(f"cannot create the build lock in {store_root}: {error}") from error
+        raise StoreError(f"cannot write a new store in {store_root} (its build lock): {error}") from error
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -66,6 +66,9 @@ STARTUP_SECONDS = 60.0
 #: A message: the length of its pickled header, the length of its body (raw bytes).
 PREFIX = struct.Struct("!IQ")
 Disconnected = Callable[[], Awaitable[bool]]
+#: A worker left larger than this by a call (a large map) is replaced, so that the memory goes
+#: back to the system (eight 8000x8000 maps took the server from 0.37 to 2.6 GB, issue 23).
+RECYCLE_BYTES = 512 * 1024 * 1024
 #: How often a waiting request checks whether its client is still there.
 CLIENT_POLL_SECONDS = 0.5
 #: Starts every worker process, so that the workers live as long as the server (see above).
@@ -94,8 +97,8 @@ class CallJob:
     """A function of the project run in a worker, under the same time limit as a query: named as
     ``module:name`` (so that this module imports no layer above it) and called as
     ``function(store, **kwargs)``; what it returns must pickle. The network map runs so (eight
-    8000x8000 maps took 118-138 s each and the server from 0.37 to 2.6 GB, issue 23); the worker
-    that ran it is replaced after, so that its memory goes back to the system."""
+    8000x8000 maps took 118-138 s each and the server from 0.37 to 2.6 GB, issue 23); a worker
+    it leaves above ``RECYCLE_BYTES`` is replaced after."""
 
     function: str
     kwargs: tuple[tuple[str, object], ...] = ()
@@ -179,6 +182,7 @@ class _Worker:
         self.process = process
         self.sock = sock
         self.generation: int | None = None
+        self.killed = False
 
     @classmethod
     async def start(cls) -> "_Worker":
@@ -205,12 +209,24 @@ class _Worker:
 
     @property
     def alive(self) -> bool:
-        return self.process.poll() is None
+        return not self.killed and self.process.poll() is None
+
+    def resident_bytes(self) -> int:
+        """The worker's resident memory (0 if it cannot be read)."""
+        try:
+            status = open(f"/proc/{self.process.pid}/status", encoding="ascii").read()
+        except OSError:
+            return 0
+        return next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0)
 
     def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
+        """Kill the worker without waiting for it to end: kill() runs on the event loop, and a
+        worker that drew a large map takes a moment to give its memory back; a thread reaps it."""
+        if not self.killed:
+            self.killed = True
+            if self.process.poll() is None:
+                self.process.kill()
+            threading.Thread(target=self.process.wait, name="citykg-worker-reaper", daemon=True).start()
         self.sock.close()
 
 
@@ -230,6 +246,7 @@ class QueryWorkers:
         self._idle: list[_Worker] = []
         self._workers: set[_Worker] = set()
         self._starting = 0
+        self._calls = 0  # calls (CallJob) running
         self._waiting: collections.deque[tuple[asyncio.AbstractEventLoop, asyncio.Future]] = collections.deque()
         self._lock = threading.Lock()
         self._closed = False
@@ -252,10 +269,23 @@ class QueryWorkers:
         return Answer(form, fmt, body)
 
     async def call(self, job: CallJob, disconnected: Disconnected | None = None) -> object:
-        """What ``job``'s function returns, run in a worker (see ``_in_worker``)."""
+        """What ``job``'s function returns, run in a worker (see ``_in_worker``).
+
+        Calls (maps: seconds each, gigabytes at 8000x8000) may hold all workers but one at once,
+        BusyError beyond: two clients drawing maps starved every query for the whole time limit
+        (the soak's 503s on normal requests)."""
         if self._remote is not None:  # its HTTP client stops each query at the limit
             return await to_thread.run_sync(job.run, self._remote)
-        (_, value), _ = await self._in_worker(job, disconnected)
+        with self._lock:
+            if self._calls >= max(1, self.size - 1):
+                raise BusyError(f"{self._calls} map(s) are being drawn, as many as the query workers "
+                                "allow at once; try again shortly")
+            self._calls += 1
+        try:
+            (_, value), _ = await self._in_worker(job, disconnected)
+        finally:
+            with self._lock:
+                self._calls -= 1
         return value
 
     async def _in_worker(self, job: QueryJob | CallJob, disconnected: Disconnected | None) -> tuple[tuple, bytes]:
@@ -270,8 +300,8 @@ class QueryWorkers:
                     if disconnected is not None and await disconnected():
                         raise ClientGoneError("the client closed the connection; its work was stopped")
                 header, body = exchange.result()
-            if isinstance(job, CallJob):
-                worker.kill()
+            if isinstance(job, CallJob) and worker.resident_bytes() > RECYCLE_BYTES:
+                worker.kill()  # a large map: its memory goes back to the system with the process
         except TimeoutError:
             worker.kill()
             raise QueryTimeoutError(
@@ -387,6 +417,12 @@ class QueryWorkers:
             waiter.set_result(worker)
         elif worker is not None:
             self._release(worker)
+
+    def open(self) -> None:
+        """Take work again after ``close`` (an app's lifespan may start more than once: a test
+        client per request, as schemathesis uses)."""
+        with self._lock:
+            self._closed = False
 
     def close(self) -> None:
         """Stop every worker (the app does so at shutdown; tests when they are done)."""

@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         # The first partner search of a build reads its indexes (about a minute at CORDIS size):
         # start on them now, so that the first user does not wait for it.
         threading.Thread(target=read_ahead, name="citykg-warm", daemon=True).start()
+        workers.open()
         yield
         workers.close()
 

@@ -4,6 +4,7 @@ when their client leaves, and SIGTERM stops the server within seconds. Real serv
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -144,3 +145,21 @@ def test_citykg_serve_stops_reading_an_oversized_head(built_settings: Settings, 
     finally:
         process.kill()
         process.wait()
+
+
+def test_maps_leave_a_worker_for_queries(built_settings: Settings, built_store: EmbeddedStore):
+    """Two clients drawing 8000x8000 maps held both query workers for the whole time limit: every
+    other query waited, then got a 503 (the soak's 5xx on normal requests)."""
+    huge = {"format": "png", "width": 8000, "height": 8000, "around": "country/ro", "radius": 3}
+
+    async def scenario(base: str) -> tuple[list[int], int]:
+        async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+            maps = [asyncio.create_task(client.get("/map", params=huge)) for _ in range(2)]
+            await asyncio.sleep(1.0)
+            ask = await client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+            return [(await m).status_code for m in maps], ask.status_code
+
+    with citykg_server(env_of(built_settings, CITYKG_QUERY_TIMEOUT="30")) as base:
+        map_statuses, ask_status = asyncio.run(scenario(base))
+    assert ask_status == 200
+    assert sorted(map_statuses)[-1] == 503, map_statuses
