@@ -38,6 +38,7 @@ from citykg.errors import NotFoundError, QueryError
 from citykg.namespaces import BASE
 from citykg.queries import get_query
 from citykg.store import GraphStore
+from ingest.normalise import fold
 from visualizations import style
 
 CKG = BASE + "ontology#"
@@ -262,11 +263,63 @@ def build_network(
             sources=_sort_sources(evidence.get((node, relation, target), ())),
         )
     graph.graph["focus"] = focus
+    one_node_per_thing(graph)
     if graph.number_of_nodes() == 0:
         graph.graph["message"] = style.text(lang, "empty")
     elif graph.number_of_edges() == 0:
         graph.graph["message"] = style.text(lang, "no_ties")
     return graph
+
+
+#: A name at least this many words long is distinctive: another entity of the same kind whose
+#: name is it, or begins with it, is the same thing.
+DISTINCT_WORDS = 5
+
+
+def one_node_per_thing(graph: nx.MultiDiGraph) -> None:
+    """Entities of one kind whose names are the same, up to case and diacritics, or of which one
+    is a long name the other begins with ("Misiunea UE pentru 100 de orașe inteligente și neutre
+    climatic" and "… până în 2030"), are one thing the graph holds twice (a name extracted from a
+    document and not yet linked to the knowledge base's entity). The map draws one node, the
+    best-connected, with the others' ties and sources and their IRIs in ``same_as``. Events are
+    left apart: two sessions may share a name."""
+    by_kind: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for node, data in graph.nodes(data=True):
+        if data["kind"] != "event":
+            by_kind[data["kind"]].append((" ".join(re.findall(r"\w+", fold(data["name"]))), node))
+    same: dict[str, str] = {}  # node -> the node that stands for its group (union-find)
+
+    def root(node: str) -> str:
+        while same.get(node, node) != node:
+            node = same[node]
+        return node
+
+    for named in by_kind.values():
+        named.sort()
+        for i, (name, node) in enumerate(named):  # a name's longer forms follow it in sorted order
+            for longer, other in named[i + 1:]:
+                if not longer.startswith(name):
+                    break
+                if longer == name or (len(name.split()) >= DISTINCT_WORDS and longer.startswith(name + " ")):
+                    same[root(other)] = root(node)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for node in same:
+        groups[root(node)].append(node)
+    focus = set(graph.graph.get("focus", ()))
+    for head, members in groups.items():
+        keep, *others = sorted({head, *members}, key=lambda n: (n not in focus, -graph.degree(n), len(n), n))
+        kept = graph.nodes[keep]
+        for other in others:
+            data = graph.nodes[other]
+            kept["sources"] = _sort_sources(set(kept.get("sources", ())) | set(data.get("sources", ())))
+            kept.setdefault("same_as", []).append(data["iri"])
+            for u, v, key, edge in list(graph.in_edges(other, keys=True, data=True)) + list(graph.out_edges(other, keys=True, data=True)):
+                u, v = (keep if u == other else u), (keep if v == other else v)
+                if u != v and not graph.has_edge(u, v, key):
+                    graph.add_edge(u, v, key=key, **edge)
+            graph.remove_node(other)
+        if "sources" in kept and not kept["sources"]:
+            del kept["sources"]
 
 
 # --- the store -----------------------------------------------------------------------------------

@@ -77,3 +77,21 @@ def test_a_large_map_is_grouped_with_counts_and_drawn(built_store):
     assert "grupate după tip și țară" in page
     boxes, _ = label_boxes(graph)
     assert len(boxes) == graph.number_of_nodes()
+
+
+def test_one_node_per_thing(built_store):
+    """The Mission appeared twice: the knowledge base's and a name a document gave it, unlinked."""
+    graph = load_network(built_store)
+    mission = "https://w3id.org/citykg/initiative/cities-mission"
+    assert graph.nodes[mission]["same_as"] == [
+        "https://w3id.org/citykg/initiative/misiunea-ue-pentru-100-de-orase-inteligente-si-neutre-climatic"]
+    names = [d["name"] for _, d in graph.nodes(data=True) if d["kind"] == "initiative"]
+    assert len(names) == len(set(names))
+
+
+def test_same_named_events_stay_apart():
+    from visualizations.network import build_network
+
+    rows = [{"node": f"https://w3id.org/citykg/event/e{i}", "type": "https://w3id.org/citykg/ontology#Event",
+             "label": "Sesiune online de întrebări", "labelLang": "ro"} for i in (1, 2)]
+    assert build_network(rows).number_of_nodes() == 2
