@@ -123,6 +123,13 @@ def source_text(document: str | None, first: Any = None, last: Any = None) -> st
     return f"{key}:{first}" if last in (None, "", first) or str(last) == str(first) else f"{key}:{first}-{last}"
 
 
+def passage_link(document: str, first: Any, last: Any = None) -> str:
+    """The passage view of a document's lines on the server: ``/documents/000_2d25…?lines=9-11#L9``."""
+    key = document[len(DOC_PREFIX):] if document.startswith(DOC_PREFIX) else local_name(document)
+    lines = str(first) if last in (None, "", first) or str(last) == str(first) else f"{first}-{last}"
+    return f"/documents/{key}?lines={lines}#L{first}"
+
+
 def _sort_sources(sources: Iterable[str]) -> list[str]:
     def key(source: str) -> tuple:
         document, _, lines = source.partition(":")
@@ -178,6 +185,7 @@ def build_network(
     values: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
     evidence: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     mentions: dict[str, set[str]] = defaultdict(set)
+    passages: dict[str, str] = {}  # a citation as shown (000:9) -> its passage view
 
     for row in rows:
         node = _typed(row, types)
@@ -189,6 +197,8 @@ def build_network(
             acronyms.setdefault(node, str(row["acronym"]))
         relation, target = row.get("relation"), row.get("target")
         source = source_text(row.get("document"), row.get("lineStart"), row.get("lineEnd"))
+        if source and row.get("lineStart") not in (None, ""):
+            passages.setdefault(source, passage_link(row["document"], row["lineStart"], row.get("lineEnd")))
         if row.get("evidence"):
             if relation and target is not None and source:
                 evidence[(node, local_name(relation), str(target))].add(source)
@@ -263,6 +273,7 @@ def build_network(
             sources=_sort_sources(evidence.get((node, relation, target), ())),
         )
     graph.graph["focus"] = focus
+    graph.graph["passages"] = passages
     one_node_per_thing(graph)
     if graph.number_of_nodes() == 0:
         graph.graph["message"] = style.text(lang, "empty")
