@@ -2,6 +2,10 @@
 
     .venv/bin/python benchmarks/extraction_quality.py [--sources DIR] [--expected FILE]
         [--gazetteer kb|none] [--verbose] [--json] [--context-year]
+    .venv/bin/python benchmarks/extraction_quality.py --corpus ../shared/corpus --knowledge none|DIR [-v]
+
+With --corpus, the documents of a development corpus are scored against its gold.yaml instead
+(benchmarks/corpus_quality.py says how); the rest of this text is about the seed documents.
 
 Each document named in the expected-facts file (benchmarks/expected_facts.yaml) is read with
 ingest.readers.read_document, repaired with ingest.normalise.normalise and read into facts with
@@ -536,6 +540,20 @@ def report_json(report: Report) -> dict:
     }
 
 
+def corpus_main(corpus: Path, knowledge: str, verbose: bool, folds: int) -> int:
+    from benchmarks.corpus_quality import evaluate_corpus, load_gold, print_corpus_report
+
+    started = time.perf_counter()
+    gazetteer = Gazetteer([]) if knowledge == "none" else knowledge_gazetteer(Path(knowledge) / "entities")[0]
+    docs = evaluate_corpus(corpus, gazetteer, folds)
+    not_facts = sum(len(g.record.get("not_facts") or []) for g in load_gold(corpus))
+    model = f"relation model cross-validated over {folds} folds of documents" if folds else "the shipped relation model (trained on this corpus)"
+    print(f"corpus {corpus} ({len(docs)} documents), knowledge {knowledge}, {model}")
+    print_corpus_report(docs, not_facts, verbose)
+    print(f"{time.perf_counter() - started:.1f} s on {platform.machine()}, Python {platform.python_version()}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sources", type=Path, default=DEFAULT_SOURCES,
@@ -551,7 +569,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", "-v", action="store_true",
                         help="list misses and false positives with document and lines")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--corpus", type=Path, help="a development corpus with gold.yaml (../shared/corpus)")
+    parser.add_argument("--knowledge", default="none",
+                        help="with --corpus: none (no known entity) or a knowledge folder whose entities/ the extractor knows")
+    parser.add_argument("--folds", type=int, default=4,
+                        help="with --corpus: train the relation model on the other folds for each fold of documents "
+                             "(0: read all with the shipped model, which was trained on the corpus itself)")
     args = parser.parse_args(argv)
+    if args.corpus:
+        return corpus_main(args.corpus, args.knowledge, args.verbose, args.folds)
     try:
         report = evaluate(args.sources, args.expected, args.gazetteer, args.entities,
                           args.context_year)

@@ -86,25 +86,36 @@ def build(
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Documents (txt, md, html, pdf) or folders of them.")],
     remove: Annotated[bool, typer.Option("--remove", help="Take these documents (by file name) out of the graph.")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Rebuild the whole graph instead of adding these documents' graphs to it.")] = False,
 ) -> None:
-    """Add documents to the graph (or take them out) and rebuild; the review report says what to check.
+    """Add documents to the graph (or take them out); the review report says what to check.
 
     Documents are kept in CITYKG_INBOX; ingesting a file again replaces its facts, and a
-    document that cannot be read is reported while the others go in.
+    document that cannot be read is reported while the others go in. Added documents replace
+    only their own graphs in the served graph (seconds, whatever its size); taking documents
+    out, or --rebuild, rebuilds it whole.
     """
+    from citykg.build import add_documents
     from citykg.build import build as run_build
     from ingest.inbox import add_to_inbox, remove_from_inbox
+    from ingest.sources import SUPPORTED_SUFFIXES
 
     settings = get_settings()
     changed = remove_from_inbox(settings.inbox, paths) if remove else add_to_inbox(settings.inbox, paths)
     for line in changed:
         out.print(line, markup=False, highlight=False)
+    given = [f for p in paths for f in (sorted(p.iterdir()) if p.is_dir() else [p])]
+    added = [settings.inbox / f.name for f in given if f.suffix.lower() in SUPPORTED_SUFFIXES
+             and (settings.inbox / f.name).is_file() and not (settings.inbox / f.name).is_symlink()]
+    incremental = not (remove or rebuild) and open_store(settings).build_key() is not None
     with _progress() as progress:
         task = progress.add_task("starting", total=None)
-        report = run_build(settings, None, lambda step: progress.update(task, description=step))
+        step = lambda s: progress.update(task, description=s)  # noqa: E731
+        report = add_documents(settings, added, step) if incremental else run_build(settings, None, step)
     for line in report.documents:
         out.print(line, markup=False, highlight=False)
-    out.print(f"build {report.build_id}: {report.triples} triples; review report: {report.review}")
+    what = "added to the served graph" if incremental else "triples"
+    out.print(f"build {report.build_id}: {report.triples} {what} in {report.seconds:.1f} s; review report: {report.review}")
 
 
 @app.command()
@@ -123,6 +134,10 @@ def validate(
     out.print(f"conforms: {sum(len(g) for g in graphs.values())} triples in {len(graphs)} graphs")
 
 
+IncludeProposed = Annotated[bool, typer.Option(
+    "--include-proposed", help="Include facts extraction proposed and nobody has reviewed yet (marked as proposed).")]
+
+
 def _parse_params(params: list[str]) -> dict[str, str]:
     parsed = {}
     for item in params:
@@ -139,18 +154,24 @@ def query(
     query: Annotated[str, typer.Argument(help="A named query, a .rq file, or SPARQL text.")],
     param: Annotated[list[str], typer.Option("--param", "-p", help="NAME=VALUE for a named query.")] = [],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json, xml; ttl, nt, jsonld for graphs.")] = "table",
+    include_proposed: IncludeProposed = False,
 ) -> None:
-    """Run a SPARQL query: by name (see `citykg queries`), from a file, or inline."""
+    """Run a SPARQL query: by name (see `citykg queries`), from a file, or inline. A named query
+    answers from reviewed facts unless --include-proposed; SPARQL text sees every graph, as on /sparql."""
+    from citykg.layers import left_out_note, named_query
+
     store = open_store()
     params = _parse_params(param)
     if query in load_queries():
         from citykg.entity_search import EntityResolver
 
         resolver = EntityResolver(store)
-        result = run_named_query(store, query, params, resolver.iri)
+        result, left_out = named_query(store, query, params, include_proposed, resolver.iri)
         for name, entity in resolver.resolved.items():
             console.print(f"{name}: {entity['given']} -> {entity['id']}" + (f" ({entity['name']})" if "name" in entity else ""),
                           markup=False, highlight=False)
+        if not include_proposed:
+            console.print(left_out_note(left_out), markup=False, highlight=False)
     else:
         path = Path(query)
         text = path.read_text(encoding="utf-8") if query.endswith(".rq") and path.is_file() else query
@@ -256,21 +277,27 @@ def partners(
     limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv or xlsx (one row per organisation, project and reason).")] = "table",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (needed for xlsx); stdout if omitted.")] = None,
+    include_proposed: IncludeProposed = False,
 ) -> None:
-    """Who could be our partner: organisations and cities of past projects, with the reasons."""
+    """Who could be our partner: organisations and cities of past projects, with the reasons
+    (from reviewed facts unless --include-proposed)."""
     import json
 
+    from citykg.layers import left_out_note, proposed_left_out
     from citykg.partner_search import partner_search
 
     if fmt not in ("table", "json", "csv", "xlsx"):
         raise typer.BadParameter(f"unknown format {fmt!r}; table, json, csv or xlsx")
     if fmt == "xlsx" and output is None:
         raise typer.BadParameter("xlsx is written to a file: give --output FILE.xlsx")
+    store = open_store()
     results = partner_search(
-        open_store(), text=text, type=type, country=country, city=city, programme=programme,
+        store.layer(include_proposed), text=text, type=type, country=country, city=city, programme=programme,
         project=project, call=call, role=role, active_from=active_from, active_to=active_to,
         near=near, copartner_type=copartner_type, limit=limit,
     )
+    if not include_proposed:
+        console.print(left_out_note(proposed_left_out(store, [r.entity.id for r in results])), markup=False, highlight=False)
     if fmt in ("csv", "xlsx"):
         from citykg.partner_table import partner_table
 
@@ -296,6 +323,62 @@ def partners(
     console.print(f"{len(results)} partners")
 
 
+@app.command()
+@handle_errors
+def review(
+    document: Annotated[Optional[str], typer.Argument(help="A document key (file name without suffix); none lists them.")] = None,
+    accept: Annotated[Optional[str], typer.Option(help="Accept this fact id or entity id.")] = None,
+    reject: Annotated[Optional[str], typer.Option(help="Reject this fact id or entity id for this document.")] = None,
+    merge: Annotated[Optional[str], typer.Option(help="Merge this new entity id (with --into).")] = None,
+    into: Annotated[Optional[str], typer.Option(help="The existing entity a merged name is.")] = None,
+    accept_all: Annotated[bool, typer.Option("--accept-all", help="Accept everything of the document not decided yet.")] = False,
+    type: Annotated[Optional[str], typer.Option("--type", help="With --accept of an entity: its type.")] = None,
+    value: Annotated[Optional[str], typer.Option(help="With --accept of a fact: the corrected value.")] = None,
+    role: Annotated[Optional[str], typer.Option(help="With --accept of a participation: the corrected role.")] = None,
+    object: Annotated[Optional[str], typer.Option("--object", help="With --accept of a relation: the corrected object.")] = None,
+) -> None:
+    """Review what extraction proposes: list documents, show one's proposals in their lines, or
+    decide one (written to the knowledge folder and its decisions log; rebuild to see it)."""
+    from citykg.build import load_ontology
+    from ingest.decisions import Decision, decide, decided
+    from ingest.proposals import document_proposals, review_queue
+
+    settings = get_settings()
+    store = open_store(settings)
+    folders = [settings.sources, settings.inbox]
+    if document is None:
+        table = Table("document", "new names", "proposed facts")
+        for entry in review_queue(store, folders):
+            table.add_row(entry.key, str(entry.entities), str(entry.facts))
+        out.print(table)
+        return
+    proposals = document_proposals(store, document, folders)
+    chosen = [(a, t) for a, t in (("accept", accept), ("reject", reject), ("merge", merge)) if t]
+    if accept_all:
+        chosen.append(("accept-all", ""))
+    if len(chosen) > 1:
+        raise typer.BadParameter("one decision at a time: --accept, --reject, --merge or --accept-all")
+    if chosen:
+        action, target = chosen[0]
+        outcome = decide(settings.knowledge, settings.sources, load_ontology(), proposals, Decision(
+            document, action, target, into=into, type=type, value=value, role=role, object=object))
+        out.print(outcome.message, markup=False, highlight=False)
+        return
+    done = decided(settings.knowledge, document)
+
+    def line(first: int, last: int) -> str:
+        return " ".join(" ".join(proposals.lines[first - 1 : last]).split())
+
+    for e in proposals.entities:
+        maybe = ", ".join(f"{c.name} ({c.id})" for c in e.candidates) or "nothing similar"
+        out.print(f"[b]{e.id}[/b] new {e.type} “{e.name}” lines {e.lines[0]}-{e.lines[1]}, rule {e.rule}"
+                  f"{' — ' + done[e.id] if e.id in done else ''}\n  did you mean: {maybe}\n  {line(*e.lines)}", highlight=False)
+    for f in proposals.facts:
+        confidence = f", confidence {f.confidence:.2f}" if f.confidence is not None else ""
+        out.print(f"[b]{f.id}[/b] {f.describe()} lines {f.lines[0]}-{f.lines[1]}, rule {f.rule}{confidence}"
+                  f"{' — ' + done[f.id] if f.id in done else ''}\n  {line(*f.lines) if f.lines[0] else ''}", highlight=False)
+
+
 @app.command("map")
 @handle_errors
 def map_command(
@@ -313,17 +396,24 @@ def map_command(
     size: Annotated[str, typer.Option(help="Node size by degree or budget.")] = "degree",
     width: Annotated[int, typer.Option(help="Picture width in pixels.")] = 1920,
     height: Annotated[int, typer.Option(help="Picture height in pixels.")] = 1080,
+    include_proposed: IncludeProposed = False,
 ) -> None:
-    """Draw the network map (for slides: html works offline; png and svg at 1920x1080) or export it."""
+    """Draw the network map (for slides: html works offline; png and svg at 1920x1080) or export it,
+    from reviewed facts unless --include-proposed."""
+    from citykg.layers import left_out_note, proposed_left_out
     from visualizations.maps import FORMATS, make_map
 
     fmt = fmt or (output.suffix.lstrip(".").lower() if output.suffix.lstrip(".").lower() in FORMATS else "html")
+    store = open_store()
     result = make_map(
-        open_store(), fmt=fmt, project=project, programme=programme, city=city, country=country,
+        store, fmt=fmt, project=project, programme=programme, city=city, country=country,
         types=[types] if types else None, around=around, radius=radius, lang=lang, title=title,
-        size_by=size, width=width, height=height,
+        size_by=size, width=width, height=height, include_proposed=include_proposed,
     )
     output.write_bytes(result.content)
+    if not include_proposed:
+        focus = [e for e in (project, programme, city, country, around) if e]
+        console.print(left_out_note(proposed_left_out(store, focus or None)), markup=False, highlight=False)
     if result.message:
         console.print(result.message)
     console.print(f"{output}: {result.nodes} entities, {result.edges} ties ({fmt})")
@@ -338,13 +428,19 @@ def serve(
     """Serve the graph over HTTP (SPARQL endpoint, pages) on 127.0.0.1 by default."""
     import uvicorn
 
+    from graph_api.request_limits import HeadLimitedHttpTools
+
     settings = get_settings()
     uvicorn.run(
         "graph_api.app:create_app",
         factory=True,
+        http=HeadLimitedHttpTools,  # stops reading an oversized request head (SECURITY.md)
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
+        # On SIGTERM, requests still running after this long are cancelled (their query workers
+        # killed), so that the server stops within seconds (issue 23: it waited forever).
+        timeout_graceful_shutdown=5,
     )
 
 

@@ -47,6 +47,7 @@ class Settings:
     query_timeout: float = 10.0
     update_token: str | None = None
     max_body_bytes: int = 1_000_000
+    max_result_bytes: int = 50_000_000
     query_workers: int = 2
 
     @classmethod
@@ -66,6 +67,7 @@ class Settings:
             query_timeout=_env_float("QUERY_TIMEOUT", defaults.query_timeout),
             update_token=_env_optional("UPDATE_TOKEN"),
             max_body_bytes=int(_env_float("MAX_BODY_BYTES", defaults.max_body_bytes)),
+            max_result_bytes=int(_env_float("MAX_RESULT_BYTES", defaults.max_result_bytes)),
             query_workers=int(_env_float("QUERY_WORKERS", defaults.query_workers)),
         )
 

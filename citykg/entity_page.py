@@ -119,6 +119,7 @@ class EntityPage:
     partners_total: int = 0
     projects_total: int = 0  # projects (or, for a project, participants) in all
     documents: dict[str, str] = field(default_factory=dict)  # doc id -> title, of every document
+    proposed: bool = False  # an entity extraction minted and nobody has reviewed yet
     identity_sources: dict[str, tuple[Source, ...]] = field(default_factory=dict)  # acronym, city, country -> lines
 
     @property
@@ -270,6 +271,7 @@ def entity_page(store: GraphStore, entity_id: str) -> EntityPage:
         projects_total=len(network.projects_of(iri)) or len(network.participants_of(iri)),
         documents={iri.removeprefix(BASE): title or "" for iri, (_, title) in documents.items()},
         identity_sources=identity_sources,
+        proposed=any(o.value == "false" for o in own.get(_CKG + "reviewed", [])),
     )
 
 

@@ -43,7 +43,7 @@ from rapidfuzz import fuzz, process
 from citykg.errors import AmbiguousParameterError, InvalidParameterError
 from citykg.namespaces import BASE
 from citykg.queries import NODE_ID, get_query
-from citykg.store import EmbeddedStore, GraphStore, MemoryStore
+from citykg.store import EmbeddedStore, GraphStore, MemoryStore, ReviewedLayer
 from ingest.normalise import fold, stem
 
 #: The classes of the entities the index holds (``GET /search?type=`` takes these).
@@ -527,6 +527,8 @@ _cache_lock = threading.Lock()
 def served_build(store: GraphStore) -> Hashable:
     """What identifies the graph being served: the build directory on disk, the generation of a
     store in memory, the build activity of a remote server."""
+    if isinstance(store, ReviewedLayer):
+        return ("reviewed", served_build(store.base))
     if isinstance(store, EmbeddedStore):
         return str(store.current_build())
     if isinstance(store, MemoryStore):

@@ -16,10 +16,12 @@ class ValidationError(CityKGError):
 
     exit_code = 1
 
-    def __init__(self, message: str, report: str, focus_nodes: set | None = None) -> None:
+    def __init__(self, message: str, report: str, focus_nodes: set | None = None,
+                 failures: list[tuple] | None = None) -> None:
         super().__init__(message)
         self.report = report
         self.focus_nodes = focus_nodes or set()
+        self.failures = failures or []  # (focus node, path or None, value or None, message)
 
 
 class StoreError(CityKGError):
@@ -36,6 +38,14 @@ class NotFoundError(CityKGError):
 
 class QueryTimeoutError(QueryError):
     """A query ran longer than ``CITYKG_QUERY_TIMEOUT`` and was stopped (HTTP 422)."""
+
+
+class ResultTooLargeError(QueryError):
+    """A result larger than ``CITYKG_MAX_RESULT_BYTES`` (HTTP 422)."""
+
+
+class ClientGoneError(CityKGError):
+    """The client closed the connection; its work was stopped and nobody reads the answer."""
 
 
 class ForbiddenError(CityKGError):
@@ -77,6 +87,11 @@ class InvalidParameterError(QueryError):
         self.value = value
         self.candidates = candidates or []
         super().__init__(f"parameter {parameter!r}: {problem}")
+
+
+class DecisionRefusedError(CityKGError):
+    """A review decision that cannot be written: it would make the knowledge base invalid, or it
+    names what is not there (HTTP 422). Nothing was written."""
 
 
 class AmbiguousParameterError(InvalidParameterError):

@@ -18,6 +18,7 @@ BASE = "https://w3id.org/citykg/"
 EURIO = Namespace("http://data.europa.eu/s66#")
 SCHEMA = Namespace("https://schema.org/")
 ROLE = Namespace(BASE + "role/")
+COUNTED = Namespace(BASE + "counted/")
 WIKIDATA = Namespace("http://www.wikidata.org/entity/")
 ROR = Namespace("https://ror.org/")
 
@@ -58,6 +59,8 @@ class CKG(DefinedNamespace):
     Document: URIRef
     Evidence: URIRef
     Mention: URIRef
+    Period: URIRef
+    Count: URIRef
     # relations
     fundedBy: URIRef
     fundedUnderCall: URIRef
@@ -80,6 +83,18 @@ class CKG(DefinedNamespace):
     governs: URIRef
     subOrganisationOf: URIRef
     basedOn: URIRef
+    designatedBy: URIRef
+    nationalContactPoint: URIRef
+    presentedAt: URIRef
+    drafts: URIRef
+    commitsTo: URIRef
+    endorsedBy: URIRef
+    advises: URIRef
+    cooperatesWith: URIRef
+    supports: URIRef
+    contributesTo: URIRef
+    cofunds: URIRef
+    alignedWith: URIRef
     relatedTo: URIRef
     homepage: URIRef
     hasParticipation: URIRef
@@ -110,10 +125,22 @@ class CKG(DefinedNamespace):
     openingDate: URIRef
     deadline: URIRef
     foundingDate: URIRef
+    startPeriod: URIRef
+    endPeriod: URIRef
+    signedPeriod: URIRef
+    openingPeriod: URIRef
+    deadlinePeriod: URIRef
+    foundingPeriod: URIRef
+    periodStart: URIRef
+    periodEnd: URIRef
+    precision: URIRef
+    count: URIRef
+    countValue: URIRef
+    counted: URIRef
+    countArea: URIRef
     grantAgreement: URIRef
     acronym: URIRef
     isoCode: URIRef
-    dateText: URIRef
     sourceText: URIRef
     approximate: URIRef
     fileName: URIRef
@@ -141,6 +168,7 @@ def role_iri(role: str) -> URIRef:
 PREFIXES: dict[str, str] = {
     "ckg": str(CKG._NS),
     "role": str(ROLE),
+    "counted": str(COUNTED),
     "kg": BASE,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -157,9 +185,17 @@ PREFIXES: dict[str, str] = {
 }
 
 
+#: One prefix per kind of entity, for queries typed by hand (``kgorg:utcn``); not ``org:``, which
+#: is W3C ORG's. Only in the prologue: results keep showing ``org/utcn``.
+ENTITY_PREFIXES: dict[str, str] = {
+    f"kg{kind}": f"{BASE}{kind}/"
+    for kind in ("org", "city", "district", "country", "project", "programme", "call", "event", "initiative")
+}
+
+
 def sparql_prologue() -> str:
     """PREFIX lines for queries typed by hand (CLI, query page)."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in {**PREFIXES, **ENTITY_PREFIXES}.items())
 
 
 def _digest(*parts: object) -> str:
@@ -190,6 +226,15 @@ def amount_iri(value: Decimal, currency: str, text: str | None) -> URIRef:
     return URIRef(f"{BASE}amount/{_digest(value.normalize(), currency, text)}")
 
 
+def count_iri(subject: object, counted: str, area: object, value: int, text: str | None) -> URIRef:
+    return URIRef(f"{BASE}count/{_digest(subject, counted, area, value, text)}")
+
+
+def period_iri(lexical: str) -> URIRef:
+    """One ``ckg:Period`` per date value as written: ``2021`` and ``2021-01`` are different."""
+    return URIRef(f"{BASE}period/{lexical}")
+
+
 def evidence_iri(
     s: object, p: object, o: object, document_key: str, first: int, last: int, method: str
 ) -> URIRef:
@@ -206,3 +251,10 @@ def statement_key(subject: object, prop: object) -> str:
 
 def mention_iri(entity: object, document_key: str, first: int, last: int, method: str) -> URIRef:
     return URIRef(f"{BASE}mention/{_digest(entity, document_key, first, last, method)}")
+
+
+def fact_id(document_key: str, subject: object, prop: object, obj: object) -> str:
+    """What a reviewer's decision about a proposed fact is remembered by: the document and the
+    triple (IRIs as local ids, literals by their lexical form, the same from rdflib and
+    pyoxigraph), not the rule or lines, so a rule rewritten later does not bring a rejected fact back."""
+    return _digest(document_key, *(local_id(str(t)) for t in (subject, prop, obj)))

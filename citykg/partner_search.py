@@ -118,6 +118,7 @@ class Source:
     line_start: int
     line_end: int
     method: str | None = None
+    proposed: bool = False  # extraction nobody has reviewed yet (only in answers that include it)
     title: str | None = None
 
     @property
@@ -125,7 +126,7 @@ class Source:
         return str(self.line_start) if self.line_start == self.line_end else f"{self.line_start}-{self.line_end}"
 
     def __str__(self) -> str:
-        return f"{self.file or self.document}:{self.lines}"
+        return f"{self.file or self.document}:{self.lines}{' (proposed)' if self.proposed else ''}"
 
     @property
     def passage(self) -> str:
@@ -135,17 +136,22 @@ class Source:
 
 def merge_sources(sources: Iterable[Source]) -> tuple[Source, ...]:
     """One source per document and lines, in reading order; ``method`` lists every way the
-    statement was found there (``reviewed``, or an extraction rule), reviewed first."""
+    statement was found there (``reviewed``, or an extraction rule), reviewed first; it is
+    ``proposed`` when only unreviewed extraction states it there."""
     methods: dict[tuple, set[str]] = defaultdict(set)
     first: dict[tuple, Source] = {}
+    reviewed: set[tuple] = set()
     for source in sources:
         key = (source.document, source.line_start, source.line_end)
         first.setdefault(key, source)
         if source.method:
             methods[key].add(source.method)
+        if not source.proposed:
+            reviewed.add(key)
     return tuple(
         Source(s.document, s.file, s.line_start, s.line_end,
-               ", ".join(sorted(methods[key], key=lambda m: (m != "reviewed", m))) or None, s.title)
+               ", ".join(sorted(methods[key], key=lambda m: (m != "reviewed", m))) or None, key not in reviewed,
+               s.title)
         for key, s in sorted(first.items(), key=lambda item: item[0])
     )
 
@@ -953,13 +959,14 @@ def statement_sources(store: GraphStore, keys: set[tuple[str, str, Term]]) -> di
     documents = document_index(store)
     found: dict[tuple[str, str, Term], list[Source]] = defaultdict(list)
     for row in store.query(bind_rows(named.text, ["key"], bound)):
-        subject, prop, obj, document, start, end, method = (row[i] for i in range(7))
+        subject, prop, obj, document, start, end, method, reviewed = (row[i] for i in range(8))
         key = (subject.value, prop.value, obj)
         if key in keys:
             file, title = documents.get(document.value, (None, None))
             found[key].append(Source(
                 document=document.value.removeprefix(BASE), file=file, line_start=int(start.value),
                 line_end=int(end.value), method=method.value if method else None, title=title,
+                proposed=reviewed is not None and reviewed.value == "false",
             ))
     return {k: merge_sources(v) for k, v in found.items()}
 

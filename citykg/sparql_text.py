@@ -32,23 +32,33 @@ _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _PREFIX = rf"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
 _LOCAL = rf"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
 
-_TOKEN = re.compile(
-    rf"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\r\n]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-              |"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')
-  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
-  | (?P<bnode>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)
-  | (?P<pname>(?:{_PREFIX})?:(?:{_LOCAL})?)
-  | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?)
-  | (?P<word>[A-Za-z][A-Za-z0-9_]*)
-  | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+
+def _token_pattern(pname: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"""
+        (?P<ws>\s+)
+      | (?P<comment>\#[^\r\n]*)
+      | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+                  |"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')
+      | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
+      | (?P<var>[?$][{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
+      | (?P<bnode>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)
+      | (?P<pname>{pname})
+      | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?)
+      | (?P<word>[A-Za-z][A-Za-z0-9_]*)
+      | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
+      | (?P<other>.)
+        """,
+        re.VERBOSE | re.DOTALL,
+    )
+
+
+_TOKEN = _token_pattern(rf"(?:{_PREFIX})?:(?:{_LOCAL})?")
+#: The same tokens where no prefixed name can start (see ``tokenize``): only ``:local``.
+_UNPREFIXED_TOKEN = _token_pattern(rf":(?:{_LOCAL})?")
+_PREFIX_START = re.compile(rf"[{_BASE}]")
+#: A run of the characters a prefix is made of: a prefixed name's prefix ends where its run ends.
+_PREFIX_RUN = re.compile(rf"[{_CHARS}.]*")
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
@@ -68,11 +78,27 @@ class Token:
 
 
 def tokenize(text: str) -> Iterator[Token]:
-    """The significant tokens of a SPARQL text (whitespace and comments left out)."""
-    for match in _TOKEN.finditer(text):
+    """The significant tokens of a SPARQL text (whitespace and comments left out), in time
+    linear in the text's length.
+
+    A prefixed name's prefix can only end at the end of the run of name characters it starts in,
+    followed by ``:``. Tried at every letter of a long run that is not followed by ``:`` (as
+    ``a.a.a.a...``), each try would scan to the run's end again: quadratic (issue 23, a 64 KB
+    query held the server 82 s). So once a try fails, the rest of that run is read without it.
+
+    >>> [t.text for t in tokenize("a.a.a ex:b.c.")]
+    ['a', '.', 'a', '.', 'a', 'ex:b.c', '.']
+    """
+    position, unprefixed_until = 0, 0
+    while position < len(text):
+        prefixed_possible = position >= unprefixed_until
+        match = (_TOKEN if prefixed_possible else _UNPREFIXED_TOKEN).match(text, position)
         kind = match.lastgroup or "other"
+        if prefixed_possible and kind != "pname" and _PREFIX_START.match(text, position):
+            unprefixed_until = _PREFIX_RUN.match(text, position).end()
         if kind not in ("ws", "comment"):
             yield Token(kind, match.group(), match.start(), match.end())
+        position = match.end()
 
 
 def query_form(text: str) -> str | None:
@@ -112,20 +138,64 @@ def reaches_out(text: str) -> str | None:
     return None
 
 
+#: Brackets nested deeper than this are refused before parsing: pyoxigraph's parser recurses
+#: once per level and overflows its stack (a crash, not an error) at a few thousand (issue 23).
+MAX_NESTING = 256
+
+
+def nested_too_deep(text: str) -> bool:
+    """Whether ``{``, ``(`` and ``[`` nest deeper than ``MAX_NESTING`` in a SPARQL text (brackets
+    in strings, IRIs and comments do not count). Linear; most texts are not even tokenized.
+
+    >>> nested_too_deep("SELECT * { " + "'{'" * 300 + " }")
+    False
+    >>> nested_too_deep("SELECT * " + "{" * 300 + "}" * 300)
+    True
+    """
+    if sum(text.count(bracket) for bracket in "{([") <= MAX_NESTING:
+        return False  # most texts: fewer brackets than the limit, so no need for the tokens
+    depth = 0
+    for token in tokenize(text):
+        if token.kind == "other" and token.text in "{([":
+            depth += 1
+            if depth > MAX_NESTING:
+                return True
+        elif token.kind == "other" and token.text in "})]":
+            depth -= 1
+    return False
+
+
 def names_its_dataset(query: str) -> bool:
     """Whether a query has a dataset clause (``FROM``, ``FROM NAMED``).
 
     >>> names_its_dataset("SELECT * FROM <http://example.org/g> { ?s ?p ?o }")
     True
     """
-    if not _MAYBE_FROM.search(query):
+    if not _maybe_from(query):
         return False  # most queries: no need for the tokens (asked of every query a store runs)
     return any(token.is_word("FROM") for token in tokenize(query))
 
 
 #: What a dataset clause needs to be: FROM (NAMED), then an IRI or a prefixed name, with spaces or
 #: comments between. Text without it (as a comment saying "made from project") is not tokenized.
-_MAYBE_FROM = re.compile(r"\bfrom(?:\s|#[^\n]*)+(?:named(?:\s|#[^\n]*)+)?(?:<|[^\s<>#]*:)", re.IGNORECASE)
+#: Every part is atomic (read one way only, never split again when what follows does not match:
+#: that was exponential in the number of ``#``, issue 23), and the match always ends where the
+#: reading stopped, so the next search starts there (see ``_maybe_from``).
+_MAYBE_FROM = re.compile(
+    r"\bfrom(?>(?:\s|#[^\n]*)+)(?:named(?>(?:\s|#[^\n]*)+))?(?>[^\s<>#:]*)(?P<opens>[<:])?",
+    re.IGNORECASE,
+)
+
+
+def _maybe_from(query: str) -> bool:
+    """Whether ``FROM`` is followed by what could be a dataset clause, in linear time: a "from"
+    within the comment or name that the previous one read past is not read again."""
+    position = 0
+    while match := _MAYBE_FROM.search(query, position):
+        if match["opens"]:
+            return True
+        position = match.end()
+    return False
 
 
 def has_dataset_clause(update: str) -> bool:

@@ -12,6 +12,8 @@ Two backends behind one small interface:
 
 Queries run with the union of all named graphs as default graph: facts live in the graph of the
 document that states them, and a question about them should not have to name that graph.
+``store.reviewed()`` is the same store seen without the graphs of proposed facts
+(``graph/proposed/...``): what answers give unless asked to include them.
 """
 
 from __future__ import annotations
@@ -58,6 +60,10 @@ class GraphStore(ABC):
         ``base_iri`` resolves relative IRIs of the query (the SPARQL endpoint passes its own URL).
         """
 
+    def check(self) -> None:
+        """Read one quad: StoreError when the store cannot be read at all (``/health`` asks)."""
+        self.query("ASK { GRAPH ?g { ?s ?p ?o } }")
+
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL Update. Stores that are only ever replaced whole refuse."""
         raise ReadOnlyStoreError(f"{self.describe()} does not take SPARQL Update")
@@ -65,6 +71,11 @@ class GraphStore(ABC):
     @abstractmethod
     def publish(self, nquads_files: Iterable[Path]) -> str:
         """Replace the whole graph with the quads of these files; return a build id."""
+
+    @abstractmethod
+    def replace_graphs(self, graphs: Iterable[str], nquads_files: Iterable[Path]) -> str:
+        """Replace some named graphs (a document's) with the quads of these files, which name
+        no other graph, leaving every other graph as it is; return a build id."""
 
     @abstractmethod
     def describe(self) -> str:
@@ -76,15 +87,36 @@ class GraphStore(ABC):
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("expected a SELECT query")
         names = [v.value for v in result.variables]
-        return [
-            {name: row[name] for name in names if row[name] is not None} for row in result
-        ]
+        try:
+            return [{name: row[name] for name in names if row[name] is not None} for row in result]
+        except RuntimeError as error:  # rows are read as they are iterated
+            raise unreadable(error) from error
 
     def ask(self, sparql: str, *, bindings: Bindings | None = None) -> bool:
         result = self.query(sparql, bindings=bindings)
         if not isinstance(result, ox.QueryBoolean):
             raise QueryError("expected an ASK query")
         return bool(result)
+
+    def named_graphs(self) -> list[str]:
+        """The IRIs of the named graphs the store holds."""
+        return [row["g"].value for row in self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")]
+
+    def build_key(self) -> object | None:
+        """What changes when the store's content does (None: unknown, ask every time)."""
+        return None
+
+    def reviewed(self) -> "ReviewedLayer":
+        """This store without the proposed facts; one object per store, so caches kept per
+        store (partner-search indexes) are kept for the reviewed layer too."""
+        layer = self.__dict__.get("_reviewed_layer")
+        if layer is None:
+            layer = self.__dict__["_reviewed_layer"] = ReviewedLayer(self)
+        return layer
+
+    def layer(self, include_proposed: bool) -> "GraphStore":
+        """The store to answer from: everything, or (the default of every answer) the reviewed layer."""
+        return self if include_proposed else self.reviewed()
 
 
 def _graph_nodes(iris: list[str] | None) -> list[ox.NamedNode] | None:
@@ -120,6 +152,12 @@ def _run_embedded(
         raise QueryError(explain_syntax_error(sparql, error)) from error
     except (ValueError, OSError) as error:
         raise QueryError(f"query failed: {error}") from error
+    except RuntimeError as error:  # RocksDB: a corrupt or vanished file (issue 23: a plain-text 500)
+        raise unreadable(error) from error
+
+
+def unreadable(error: Exception) -> StoreError:
+    return StoreError(f"the store cannot be read ({error}); rebuild it with `citykg build`")
 
 
 class MemoryStore(GraphStore):
@@ -147,8 +185,22 @@ class MemoryStore(GraphStore):
         finally:
             self.generation += 1
 
+    def named_graphs(self) -> list[str]:
+        return [g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)]
+
+    def build_key(self) -> object | None:
+        return self.generation
+
     def publish(self, nquads_files: Iterable[Path]) -> str:
         self.store.clear()
+        for path in nquads_files:
+            self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        self.generation += 1
+        return "memory"
+
+    def replace_graphs(self, graphs: Iterable[str], nquads_files: Iterable[Path]) -> str:
+        for graph in graphs:
+            self.store.remove_graph(ox.NamedNode(graph))
         for path in nquads_files:
             self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
         self.generation += 1
@@ -198,12 +250,18 @@ class EmbeddedStore(GraphStore):
             if self._opened is None or self._opened[0] != link:
                 try:
                     self._opened = (link, ox.Store.read_only(str(target)))
-                except OSError as error:
-                    raise StoreError(f"cannot open the store at {target}: {error}") from error
+                except (OSError, RuntimeError) as error:  # RuntimeError: RocksDB found corruption
+                    raise unreadable(error) from error
             return self._opened[1]
 
     def query(self, sparql, *, bindings=None, default_graph=None, named_graphs=None, base_iri=None):
         return _run_embedded(self._store(), sparql, bindings, default_graph, named_graphs, base_iri)
+
+    def named_graphs(self) -> list[str]:
+        return [g.value for g in self._store().named_graphs() if isinstance(g, ox.NamedNode)]
+
+    def build_key(self) -> object | None:
+        return self._link()
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         raise ReadOnlyStoreError(
@@ -234,6 +292,33 @@ class EmbeddedStore(GraphStore):
         self._prune(builds, keep={target, previous})
         return build_id
 
+    def replace_graphs(self, graphs: Iterable[str], nquads_files: Iterable[Path]) -> str:
+        """A new build that is the served one with some graphs replaced, swapped in like any.
+
+        The copy is a RocksDB checkpoint (hard links to the served build's immutable files), so
+        its cost grows with the graphs replaced, not with the store: seconds at CORDIS size.
+        """
+        previous = self.current_build()
+        if previous is None:
+            raise StoreError(f"no graph has been built in {self.root} yet: run `citykg build` first")
+        build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 10**9:09d}-{os.getpid()}"
+        target = self.root / "builds" / build_id
+        try:
+            ox.Store.read_only(str(previous)).backup(str(target))
+            store = ox.Store(str(target))
+            for graph in graphs:
+                store.remove_graph(ox.NamedNode(graph))
+            for path in nquads_files:
+                store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            store.flush()
+            del store
+        except OSError as error:
+            shutil.rmtree(target, ignore_errors=True)
+            raise StoreError(f"cannot write a new store under {target.parent}: {error}") from error
+        self._swap(target)
+        self._prune(target.parent, keep={target, previous})
+        return build_id
+
     def _swap(self, target: Path) -> None:
         """Point ``current`` at ``target`` in one rename: readers see the old or the new graph."""
         link = self.root / f".current-{os.getpid()}"
@@ -254,6 +339,59 @@ class EmbeddedStore(GraphStore):
 
     def describe(self) -> str:
         return f"pyoxigraph on disk at {self.current_build() or self.root}"
+
+
+#: Where proposed facts live: one graph a document, ``graph/proposed/KEY``.
+PROPOSED_GRAPHS = "https://w3id.org/citykg/graph/proposed/"
+
+
+class ReviewedLayer(GraphStore):
+    """A store seen without its proposed facts: the default graph is the union of the graphs not
+    under ``graph/proposed/``, and ``GRAPH ?g`` sees only those. A query that names its own
+    dataset (FROM, FROM NAMED, or graphs given by the caller) is left as it is. With no proposed
+    graph in the store the union is used as it is, so nothing is slower then."""
+
+    def __init__(self, base: GraphStore) -> None:
+        self.base = base
+        self._graphs: tuple[object, list[str], list[str]] | None = None
+        self._lock = threading.Lock()
+
+    def layers(self) -> tuple[list[str], list[str]]:
+        """The reviewed graphs and the proposed graphs, read once per build."""
+        key = self.base.build_key()
+        known = self._graphs
+        if known is None or key is None or known[0] != key:
+            with self._lock:
+                graphs = sorted(self.base.named_graphs())
+                reviewed = [g for g in graphs if not g.startswith(PROPOSED_GRAPHS)]
+                known = self._graphs = (key, reviewed, [g for g in graphs if g.startswith(PROPOSED_GRAPHS)])
+        return known[1], known[2]
+
+    def query(self, sparql, *, bindings=None, default_graph=None, named_graphs=None, base_iri=None):
+        if default_graph is None and named_graphs is None and not names_its_dataset(sparql):
+            reviewed, proposed = self.layers()
+            if proposed:
+                default_graph = named_graphs = reviewed
+        return self.base.query(sparql, bindings=bindings, default_graph=default_graph,
+                               named_graphs=named_graphs, base_iri=base_iri)
+
+    def named_graphs(self) -> list[str]:
+        return self.layers()[0]
+
+    def build_key(self) -> object | None:
+        return self.base.build_key()
+
+    def reviewed(self) -> "ReviewedLayer":
+        return self
+
+    def publish(self, nquads_files: Iterable[Path]) -> str:
+        raise ReadOnlyStoreError("the reviewed layer is a view: publish to the store itself")
+
+    def replace_graphs(self, graphs: Iterable[str], nquads_files: Iterable[Path]) -> str:
+        raise ReadOnlyStoreError("the reviewed layer is a view: publish to the store itself")
+
+    def describe(self) -> str:
+        return f"{self.base.describe()}, reviewed layer"
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -387,6 +525,19 @@ class RemoteStore(GraphStore):
             for graph, path in self.split_by_graph(nquads_files, Path(tmp), self.SPLIT_BUFFER).items():
                 self._put_graph(graph, path)
         return f"remote-{time.strftime('%Y%m%dT%H%M%S')}"
+
+    def replace_graphs(self, graphs: Iterable[str], nquads_files: Iterable[Path]) -> str:
+        """A Graph Store PUT of each graph the files hold, a DELETE of each other one named."""
+        build_id = self.publish(nquads_files)
+        loaded = set()
+        for path in nquads_files:
+            loaded |= {q.graph_name.value for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)
+                       if isinstance(q.graph_name, ox.NamedNode)}
+        for graph in set(graphs) - loaded:
+            response = self.client.delete(self.gsp_url, params={"graph": graph}, timeout=self.timeout)
+            if response.status_code >= 400 and response.status_code != 404:
+                raise StoreError(f"{self.gsp_url} refused to delete graph {graph}: {response.status_code}")
+        return build_id
 
     def _put_graph(self, graph: str, ntriples: Path) -> None:
         size = ntriples.stat().st_size

@@ -30,5 +30,10 @@ def validate_graphs(data: Iterable[Graph], ontology: Graph, shapes: Graph) -> st
     )
     if not conforms:
         focus = set(results.objects(None, SH.focusNode))
-        raise ValidationError("the graph does not conform to ontology/shapes.ttl", report, focus)
+        failures = [
+            (results.value(r, SH.focusNode), results.value(r, SH.resultPath), results.value(r, SH.value),
+             str(results.value(r, SH.resultMessage) or "does not conform"))
+            for r in results.subjects(SH.focusNode, None)
+        ]
+        raise ValidationError("the graph does not conform to ontology/shapes.ttl", report, focus, failures)
     return report

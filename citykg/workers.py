@@ -31,6 +31,7 @@ import asyncio
 import atexit
 import collections
 import ctypes
+import importlib
 import os
 import pickle
 import signal
@@ -41,12 +42,21 @@ import sys
 import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 from anyio import to_thread
 
-from citykg.errors import BusyError, CityKGError, NotAcceptableError, QueryTimeoutError, StoreError
+from citykg.errors import (
+    BusyError,
+    CityKGError,
+    ClientGoneError,
+    NotAcceptableError,
+    QueryTimeoutError,
+    ResultTooLargeError,
+    StoreError,
+)
 from citykg.results import serialize_result
 from citykg.sparql_text import star_variable_order
 from citykg.store import EmbeddedStore, GraphStore, MemoryStore, RemoteStore
@@ -55,6 +65,9 @@ from citykg.store import EmbeddedStore, GraphStore, MemoryStore, RemoteStore
 STARTUP_SECONDS = 60.0
 #: A message: the length of its pickled header, the length of its body (raw bytes).
 PREFIX = struct.Struct("!IQ")
+Disconnected = Callable[[], Awaitable[bool]]
+#: How often a waiting request checks whether its client is still there.
+CLIENT_POLL_SECONDS = 0.5
 #: Starts every worker process, so that the workers live as long as the server (see above).
 _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="citykg-worker-spawner")
 
@@ -70,6 +83,26 @@ class QueryJob:
     default_graph: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     base_iri: str | None = None
+    #: Values of variables, bound by the store (named queries, graph reads); never spliced text.
+    bindings: tuple[tuple[str, ox.NamedNode | ox.BlankNode | ox.Literal], ...] = ()
+    #: A larger serialized result is refused (set by ``QueryWorkers`` from its limit).
+    max_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class CallJob:
+    """A function of the project run in a worker, under the same time limit as a query: named as
+    ``module:name`` (so that this module imports no layer above it) and called as
+    ``function(store, **kwargs)``; what it returns must pickle. The network map runs so (eight
+    8000x8000 maps took 118-138 s each and the server from 0.37 to 2.6 GB, issue 23); the worker
+    that ran it is replaced after, so that its memory goes back to the system."""
+
+    function: str
+    kwargs: tuple[tuple[str, object], ...] = ()
+
+    def run(self, store: GraphStore) -> object:
+        module, name = self.function.split(":")
+        return getattr(importlib.import_module(module), name)(store, **dict(self.kwargs))
 
 
 @dataclass(frozen=True)
@@ -83,6 +116,7 @@ def answer(store: GraphStore, job: QueryJob) -> Answer:
     """Run the query of ``job`` and serialize its result, in whichever process holds the store."""
     result = store.query(
         job.sparql,
+        bindings=dict(job.bindings) or None,
         default_graph=list(job.default_graph) if job.default_graph is not None else None,
         named_graphs=list(job.named_graphs) if job.named_graphs is not None else None,
         base_iri=job.base_iri,
@@ -98,7 +132,14 @@ def answer(store: GraphStore, job: QueryJob) -> Answer:
     variables = None
     if isinstance(result, ox.QuerySolutions):
         variables = star_variable_order(job.sparql, [v.value for v in result.variables])
-    return Answer(form, fmt, serialize_result(result, fmt, variables=variables))
+    body = serialize_result(result, fmt, variables=variables)
+    if job.max_bytes is not None and len(body) > job.max_bytes:
+        raise ResultTooLargeError(
+            f"the result is {len(body)} bytes, above the {job.max_bytes} a request may return "
+            "(CITYKG_MAX_RESULT_BYTES); ask for less (a LIMIT, a narrower pattern), or take the "
+            "whole graph with `citykg export`"
+        )
+    return Answer(form, fmt, body)
 
 
 def _frame(header: object, body: bytes = b"") -> bytes:
@@ -181,9 +222,10 @@ class QueryWorkers:
     its own loop.
     """
 
-    def __init__(self, store: GraphStore, *, timeout: float, size: int = 2) -> None:
+    def __init__(self, store: GraphStore, *, timeout: float, size: int = 2, max_result_bytes: int | None = None) -> None:
         self.store = store
         self.timeout = timeout
+        self.max_result_bytes = max_result_bytes
         self.size = max(1, size)
         self._idle: list[_Worker] = []
         self._workers: set[_Worker] = set()
@@ -201,34 +243,58 @@ class QueryWorkers:
         finalizer = weakref.finalize(self, QueryWorkers._kill_all, self._workers)
         atexit.register(finalizer)
 
-    async def run(self, job: QueryJob) -> Answer:
-        """The answer to ``job``, or ``QueryTimeoutError`` once the limit has passed."""
+    async def run(self, job: QueryJob, disconnected: Disconnected | None = None) -> Answer:
+        """The answer to ``job`` (see ``_in_worker`` for the limit and the client leaving)."""
+        job = replace(job, max_bytes=self.max_result_bytes)
         if self._remote is not None:
             return await to_thread.run_sync(answer, self._remote, job)
+        (_, form, fmt), body = await self._in_worker(job, disconnected)
+        return Answer(form, fmt, body)
+
+    async def call(self, job: CallJob, disconnected: Disconnected | None = None) -> object:
+        """What ``job``'s function returns, run in a worker (see ``_in_worker``)."""
+        if self._remote is not None:  # its HTTP client stops each query at the limit
+            return await to_thread.run_sync(job.run, self._remote)
+        (_, value), _ = await self._in_worker(job, disconnected)
+        return value
+
+    async def _in_worker(self, job: QueryJob | CallJob, disconnected: Disconnected | None) -> tuple[tuple, bytes]:
+        """The worker's answer to ``job``, or ``QueryTimeoutError`` once the limit has passed, or
+        ``ClientGoneError`` as soon as ``disconnected()`` says the client has left (its worker is
+        stopped: an abandoned request no longer keeps a core busy, issue 23)."""
         worker = await self._acquire()
+        exchange = asyncio.ensure_future(self._exchange(worker, job))
         try:
             async with asyncio.timeout(self.timeout):
-                await asyncio.get_running_loop().sock_sendall(worker.sock, _frame((self._recipe(worker), job)))
-                header, body = await _receive(worker.sock)
+                while not (await asyncio.wait({exchange}, timeout=CLIENT_POLL_SECONDS))[0]:
+                    if disconnected is not None and await disconnected():
+                        raise ClientGoneError("the client closed the connection; its work was stopped")
+                header, body = exchange.result()
+            if isinstance(job, CallJob):
+                worker.kill()
         except TimeoutError:
             worker.kill()
             raise QueryTimeoutError(
-                f"the query ran longer than the {self.timeout:g} s limit (CITYKG_QUERY_TIMEOUT) "
-                "and was stopped; make it more specific (fewer unbound patterns, a LIMIT), "
-                "or run it on a copy of the graph (`citykg export`)"
+                f"the request ran longer than the {self.timeout:g} s limit (CITYKG_QUERY_TIMEOUT) "
+                "and was stopped; make it more specific (fewer unbound patterns, a LIMIT, a smaller "
+                "map), or run it on a copy of the graph (`citykg export`)"
             ) from None
         except (EOFError, OSError) as error:
             worker.kill()
             raise StoreError(f"the query worker stopped while running the query: {error}") from error
-        except BaseException:  # cancelled mid-exchange: the worker's next message would be stale
+        except BaseException:  # cancelled or abandoned mid-exchange: the worker's next message would be stale
             worker.kill()
             raise
         finally:
+            exchange.cancel()
             self._release(worker)
         if header[0] == "error":
             raise header[1]
-        _, form, fmt = header
-        return Answer(form, fmt, body)
+        return header, body
+
+    async def _exchange(self, worker: _Worker, job: QueryJob | CallJob) -> tuple[object, bytes]:
+        await asyncio.get_running_loop().sock_sendall(worker.sock, _frame((self._recipe(worker), job)))
+        return await _receive(worker.sock)
 
     def _recipe(self, worker: _Worker) -> tuple:
         """How the worker opens the store: by path, or from a copy when the memory store changed."""
@@ -379,8 +445,8 @@ def _read_message(sock: socket.socket) -> object:
 
 
 def worker_main(fd: int) -> None:
-    """A worker: receive (recipe, job), send ("ok", form, format) + the body, or ("error",
-    CityKGError), repeat."""
+    """A worker: receive (recipe, job), send ("ok", form, format) + the body (a query), ("ok",
+    value) (a call), or ("error", CityKGError), repeat."""
     parent = os.getppid()
     _die_with_parent()
     if os.getppid() != parent:  # the server ended before we asked to end with it
@@ -396,9 +462,12 @@ def worker_main(fd: int) -> None:
         body = b""
         try:
             store = _open(recipe, store)
-            result = answer(store, job)
-            header: tuple = ("ok", result.form, result.fmt)
-            body = result.body
+            if isinstance(job, CallJob):
+                header: tuple = ("ok", job.run(store))
+            else:
+                result = answer(store, job)
+                header = ("ok", result.form, result.fmt)
+                body = result.body
         except CityKGError as error:
             header = ("error", error)
         except Exception as error:  # noqa: BLE001 - a worker must answer, whatever happened

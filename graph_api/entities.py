@@ -16,6 +16,7 @@ from starlette.routing import Match
 
 from citykg.entity_page import entity_graph, entity_page, serialize_graph
 from citykg.errors import NotAcceptableError, NotFoundError
+from citykg.layers import include_proposed, left_out_note, proposed_left_out
 from citykg.store import GraphStore
 from graph_api.media_types import GRAPH_CONTENT_TYPES, negotiate
 from graph_api.pages import templates
@@ -57,9 +58,17 @@ def router(store: GraphStore) -> APIRouter:
         slug: str,
         request: Request,
         format: Annotated[str | None, Query(description="html, jsonld or ttl (instead of Accept)")] = None,
+        include: Annotated[str | None, Query(description="`proposed`: include facts nobody has reviewed yet (marked as proposed)")] = None,
     ) -> Response:
-        """One entity with every fact about it and the lines of the documents that state it."""
+        """One entity with every fact about it and the lines of the documents that state it, from
+        reviewed facts unless ``include=proposed`` (the ``Citykg-Proposed-Left-Out`` header and the
+        page say how many proposed facts about it were left out)."""
         entity_id = f"{kind}/{slug}"
+        with_proposed = include_proposed(include)
+        layer = store.layer(with_proposed)
+        left_out = 0 if with_proposed else proposed_left_out(store, [entity_id])
+        headers = {"Vary": "Accept", "Citykg-Layer": "all" if with_proposed else "reviewed",
+                   "Citykg-Proposed-Left-Out": str(left_out)}
         if format is not None:
             fmt = FORMATS.get(format.lower())
             if fmt is None:
@@ -70,19 +79,23 @@ def router(store: GraphStore) -> APIRouter:
             raise NotAcceptableError(f"/entities/{entity_id} answers in HTML, JSON-LD, Turtle or N-Triples")
         try:
             if fmt != "html":
-                triples = entity_graph(store, entity_id)
-                return Response(serialize_graph(triples, fmt), media_type=GRAPH_CONTENT_TYPES[fmt],
-                                headers={"Vary": "Accept"})
-            page = entity_page(store, entity_id)
+                triples = entity_graph(layer, entity_id)
+                return Response(serialize_graph(triples, fmt), media_type=GRAPH_CONTENT_TYPES[fmt], headers=headers)
+            page = entity_page(layer, entity_id)
         except NotFoundError as error:
             if fmt != "html":
                 raise
+            if not with_proposed and left_out:
+                error = NotFoundError(f"{error}; {left_out} proposed facts nobody has reviewed yet name it: "
+                                      f"/entities/{entity_id}?include=proposed shows them")
             body = templates.get_template("entity_not_found.html").render(
                 message=str(error), entity_id=entity_id, guess=slug.replace("-", " ")
             )
-            return HTMLResponse(body, status_code=404)
+            return HTMLResponse(body, status_code=404, headers=headers)
         map_available = serves(request.app, "/map")
-        body = templates.get_template("entity.html").render(page=page, map_available=map_available)
-        return HTMLResponse(body, headers={"Vary": "Accept"})
+        body = templates.get_template("entity.html").render(
+            page=page, map_available=map_available, with_proposed=with_proposed,
+            left_out_note=None if with_proposed else left_out_note(left_out))
+        return HTMLResponse(body, headers=headers)
 
     return api

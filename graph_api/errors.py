@@ -22,6 +22,8 @@ from starlette.exceptions import HTTPException
 from citykg.errors import (
     BusyError,
     CityKGError,
+    ClientGoneError,
+    DecisionRefusedError,
     ForbiddenError,
     InvalidParameterError,
     MethodNotAllowedError,
@@ -31,6 +33,7 @@ from citykg.errors import (
     QueryError,
     QueryTimeoutError,
     ReadOnlyStoreError,
+    ResultTooLargeError,
     StoreError,
     UnsupportedMediaTypeError,
 )
@@ -47,7 +50,10 @@ ERROR_STATUS = {
     PayloadTooLargeError: 413,
     UnsupportedMediaTypeError: 415,
     QueryTimeoutError: 422,
+    ResultTooLargeError: 422,
+    ClientGoneError: 499,  # nginx's "client closed request": nobody reads it
     InvalidParameterError: 422,
+    DecisionRefusedError: 422,
     ReadOnlyStoreError: 501,
     StoreError: 503,
     BusyError: 503,

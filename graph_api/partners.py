@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from citykg.entity_search import ENTITY_TYPES, MAX_QUERY_CHARS, label_index, search
 from citykg.errors import InvalidParameterError, NotAcceptableError
+from citykg.layers import include_proposed, left_out_note, proposed_left_out
 from citykg.partner_search import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -60,6 +61,7 @@ def router(store: GraphStore) -> APIRouter:
         copartner_type: Annotated[str | None, Query(description=f"Only projects with another participant of this type (CityHall, University...): one of {', '.join(PARTICIPANT_TYPES)}")] = None,
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
         format: Annotated[str | None, Query(pattern="^(json|html|csv|xlsx)$", description="json, html, or a table to download: csv or xlsx (one row per organisation, project and reason, with citations)")] = None,
+        include: Annotated[str | None, Query(description="`proposed`: include facts nobody has reviewed yet (marked as proposed)")] = None,
     ):
         """Organisations and cities that have worked on projects, filtered, ranked and explained:
         each result with its type, place, projects (role, allocation) and the reasons it matched,
@@ -70,27 +72,31 @@ def router(store: GraphStore) -> APIRouter:
         given = dict(text=text, type=type, country=country, city=city, programme=programme, project=project,
                      call=call, role=role, active_from=active_from, active_to=active_to, near=near,
                      copartner_type=copartner_type)
-        unknown = next((n for n in request.query_params if n not in (*FILTERS, "limit", "format")), None)
+        unknown = next((n for n in request.query_params if n not in (*FILTERS, "limit", "format", "include")), None)
         if unknown is not None:
             error = InvalidParameterError(unknown, request.query_params[unknown],
-                                          f"no such parameter; the filters are {', '.join(FILTERS)}, limit, format")
+                                          f"no such parameter; the filters are {', '.join(FILTERS)}, limit, format, include")
             if fmt != "html":
                 raise error
             return _page(store, given, limit, error=error)
+        with_proposed = include_proposed(include)
+        layer = store.layer(with_proposed)
         if fmt in MEDIA_TYPES:
-            filters = check_filters(label_index(store), **given, limit=limit)
+            filters = check_filters(label_index(layer), **given, limit=limit)
             media_type, suffix = MEDIA_TYPES[fmt]
-            body = partner_table(run_search(store, filters), fmt, filters=filters.describe())
+            body = partner_table(run_search(layer, filters), fmt, filters=filters.describe())
             return Response(body, media_type=media_type, headers={
                 "Content-Disposition": f'attachment; filename="citykg-partners.{suffix}"', "Vary": "Accept"})
         if fmt == "json":
-            filters = check_filters(label_index(store), **given, limit=limit)
-            results = run_search(store, filters)
+            filters = check_filters(label_index(layer), **given, limit=limit)
+            results = run_search(layer, filters)
+            left_out = 0 if with_proposed else proposed_left_out(store, [r.entity.id for r in results])
             return JSONResponse(
-                {"query": filters.describe(), "count": len(results), "results": [r.to_dict() for r in results]},
+                {"query": filters.describe(), "layer": "all" if with_proposed else "reviewed",
+                 "proposed_left_out": left_out, "count": len(results), "results": [r.to_dict() for r in results]},
                 headers={"Vary": "Accept"},
             )
-        return _page(store, given, limit)
+        return _page(store, given, limit, with_proposed=with_proposed)
 
     @api.get("/search", responses=ERRORS)
     def search_names(
@@ -123,22 +129,30 @@ def map_url(filters: Filters) -> str | None:
     return "/map?" + urlencode(scope) if scope else None
 
 
-def _page(store: GraphStore, given: dict, limit: int, error: InvalidParameterError | None = None) -> HTMLResponse:
+def _page(store: GraphStore, given: dict, limit: int, error: InvalidParameterError | None = None,
+          with_proposed: bool = False) -> HTMLResponse:
     """The search page: the form, and the results when a filter is given (an error in place of
     them, with status 422, when a filter is wrong)."""
     form = {k: (v or "") for k, v in given.items()}
     form["limit"] = limit
+    form["include"] = "proposed" if with_proposed else ""
     context = dict(form=form, types=PARTICIPANT_TYPES, roles=ROLES, max_chars=MAX_QUERY_CHARS,
-                   results=None, error=None, candidates=(), query=None, json_url=None, map_url=None)
+                   results=None, error=None, candidates=(), query=None, json_url=None, map_url=None,
+                   left_out_note=None)
     status = 200
     if error is not None:
         context["error"], status = str(error), 422
     elif any(v and str(v).strip() for v in given.values()):
         try:
-            filters = check_filters(label_index(store), **given, limit=limit)
-            context["results"] = run_search(store, filters)
+            layer = store.layer(with_proposed)
+            filters = check_filters(label_index(layer), **given, limit=limit)
+            context["results"] = run_search(layer, filters)
             context["query"] = filters.describe()
-            params = {k: v for k, v in given.items() if v} | {"limit": limit, "format": "json"}
+            if not with_proposed:
+                context["left_out_note"] = left_out_note(
+                    proposed_left_out(store, [r.entity.id for r in context["results"]]))
+            params = {k: v for k, v in given.items() if v} | {"limit": limit, "format": "json"} | (
+                {"include": "proposed"} if with_proposed else {})
             context["json_url"] = "/partners?" + urlencode(params)
             context["csv_url"] = "/partners?" + urlencode(params | {"format": "csv"})
             context["xlsx_url"] = "/partners?" + urlencode(params | {"format": "xlsx"})

@@ -18,14 +18,17 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markdown_it import MarkdownIt
 
 from citykg import __version__
+from citykg.config import PROJECT_ROOT
 from citykg.errors import QueryError
 from citykg.namespaces import BASE, sparql_prologue
 from citykg.queries import GROUPS, NamedQuery, load_queries
 from citykg.store import bind_values
 
 HERE = Path(__file__).resolve().parent
+MODEL_DOC = PROJECT_ROOT / "docs" / "model.md"
 STATIC_DIR = HERE / "static"
 YASGUI_FILES = ("vendor/yasgui.min.js", "vendor/yasgui.min.css")
 DEFAULT_QUERY = """SELECT ?class (COUNT(DISTINCT ?entity) AS ?entities)
@@ -74,6 +77,12 @@ def render_page() -> str:
     )
 
 
+def render_model_page() -> str:
+    """docs/model.md as a page: the patterns an analyst copies into the editor."""
+    body = MarkdownIt("commonmark").enable("table").render(MODEL_DOC.read_text(encoding="utf-8"))
+    return _templates.get_template("model.html").render(version=__version__, body=body)
+
+
 def router() -> APIRouter:
     api = APIRouter(tags=["Query page"])
 
@@ -81,6 +90,11 @@ def router() -> APIRouter:
     def query_page() -> HTMLResponse:
         """The SPARQL editor, with the named queries as examples."""
         return HTMLResponse(render_page())
+
+    @api.get("/model", response_class=HTMLResponse, include_in_schema=False)
+    def model_page() -> HTMLResponse:
+        """How the graph is shaped and the query pattern for each kind of question."""
+        return HTMLResponse(render_model_page())
 
     return api
 

@@ -35,7 +35,15 @@ from citykg.errors import (
     UnsupportedMediaTypeError,
 )
 from citykg.results import serialize_result
-from citykg.sparql_text import has_dataset_clause, query_form, reaches_out, with_using
+from citykg.sparql_text import (
+    MAX_NESTING,
+    has_dataset_clause,
+    names_its_dataset,
+    nested_too_deep,
+    query_form,
+    reaches_out,
+    with_using,
+)
 from citykg.store import GraphStore
 from citykg.workers import QueryJob, QueryWorkers
 from graph_api.update_token import require_update_token
@@ -56,15 +64,45 @@ FORMATS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 ERROR_RESPONSES = {
-    400: {"description": "Malformed SPARQL, an empty query, two queries, a bad parameter"},
+    400: {"description": "Malformed SPARQL, an empty query, two queries, a bad parameter, "
+                         "brackets nested too deep"},
     403: {"description": "An update without the token; SERVICE or LOAD"},
     406: {"description": "None of the accepted media types fits the answer"},
     413: {"description": "The request body is larger than CITYKG_MAX_BODY_BYTES"},
     415: {"description": "A POST body that is not form-encoded SPARQL, or not UTF-8"},
-    422: {"description": "The query ran longer than CITYKG_QUERY_TIMEOUT and was stopped"},
+    422: {"description": "The query ran longer than CITYKG_QUERY_TIMEOUT and was stopped, or its "
+                         "result is larger than CITYKG_MAX_RESULT_BYTES"},
     501: {"description": "An update on a store that is only ever rebuilt whole"},
     503: {"description": "Every query worker is busy"},
 }
+
+
+#: Longer texts are read in a thread, not on the event loop: reading is linear, but 1 MB of
+#: SPARQL still takes about a second, which every other request would wait for (issue 23).
+INLINE_CHARS = 10_000
+
+
+def _screen(text: str, fetching_advice: str) -> str | None:
+    """The form of a query or update (see ``query_form``), once it is known not to reach out to
+    other places nor to nest deeper than the parser can take."""
+    keyword = reaches_out(text)
+    if keyword:
+        raise ForbiddenError(
+            f"{keyword} is refused: this server does not fetch data from other places on a "
+            f"user's behalf; {fetching_advice}"
+        )
+    if nested_too_deep(text):
+        raise QueryError(
+            f"the text nests brackets ({{, ( or [) deeper than {MAX_NESTING} levels; "
+            "write it flatter (a group or an expression per level is rarely needed)"
+        )
+    return query_form(text)
+
+
+async def _screened(text: str, fetching_advice: str) -> str | None:
+    if len(text) <= INLINE_CHARS:
+        return _screen(text, fetching_advice)
+    return await run_in_threadpool(_screen, text, fetching_advice)
 
 
 def _one(params: MultiDict, name: str) -> str | None:
@@ -114,19 +152,14 @@ def _endpoint(request: Request) -> str:
 
 def router(store: GraphStore, settings: Settings, workers: QueryWorkers | None = None) -> APIRouter:
     """The ``/sparql`` routes over ``store``; user queries run in ``workers`` (made if not given)."""
-    workers = workers or QueryWorkers(store, timeout=settings.query_timeout, size=settings.query_workers)
+    workers = workers or QueryWorkers(store, timeout=settings.query_timeout, size=settings.query_workers,
+                                      max_result_bytes=settings.max_result_bytes)
     api = APIRouter(tags=["SPARQL"])
 
     async def run_query(request: Request, text: str, params: MultiDict) -> Response:
         if not text.strip():
             raise QueryError("the query is empty")
-        keyword = reaches_out(text)
-        if keyword:
-            raise ForbiddenError(
-                f"{keyword} is refused: this server does not fetch data from other places on a "
-                "user's behalf; query that service yourself"
-            )
-        form = query_form(text)
+        form = await _screened(text, "query that service yourself")
         if form == "UPDATE":
             raise QueryError(
                 "this is a SPARQL Update, not a query: POST it as update=... or with "
@@ -142,6 +175,12 @@ def router(store: GraphStore, settings: Settings, workers: QueryWorkers | None =
             )
         default_graphs = _iris(params, "default-graph-uri")
         named_graphs = _iris(params, "named-graph-uri")
+        layer = params.get("layer")
+        if layer not in (None, "reviewed", "all"):
+            raise QueryError(f"unknown layer {layer!r}: 'reviewed' (no proposed facts) or 'all' (the default)")
+        if layer == "reviewed" and not (default_graphs or named_graphs or names_its_dataset(text)):
+            # the reviewed layer as a dataset: every graph but those under graph/proposed/
+            default_graphs = named_graphs = store.reviewed().named_graphs()
         protocol_dataset = bool(default_graphs or named_graphs)
         job = QueryJob(
             sparql=text,
@@ -151,7 +190,7 @@ def router(store: GraphStore, settings: Settings, workers: QueryWorkers | None =
             named_graphs=tuple(named_graphs) if protocol_dataset else None,
             base_iri=_endpoint(request),
         )
-        answer = await workers.run(job)
+        answer = await workers.run(job, request.is_disconnected)
         types = GRAPH_CONTENT_TYPES if answer.form == "graph" else RESULT_CONTENT_TYPES
         return Response(answer.body, media_type=types[answer.fmt], headers={"Vary": "Accept"})
 
@@ -178,12 +217,7 @@ def router(store: GraphStore, settings: Settings, workers: QueryWorkers | None =
         require_update_token(request, settings, "SPARQL Update")
         if not text.strip():
             raise QueryError("the update is empty")
-        keyword = reaches_out(text)
-        if keyword:
-            raise ForbiddenError(
-                f"{keyword} is refused: this server does not fetch data from other places on a "
-                "user's behalf; load the data yourself and send it with INSERT DATA"
-            )
+        _screen(text, "load the data yourself and send it with INSERT DATA")
         using = _iris(params, "using-graph-uri")
         using_named = _iris(params, "using-named-graph-uri")
         if (using or using_named) and has_dataset_clause(text):

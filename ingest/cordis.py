@@ -34,7 +34,7 @@ import io
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -42,6 +42,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+import yaml
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
@@ -56,9 +57,11 @@ from citykg.namespaces import (
     evidence_iri,
     graph_iri,
     participation_iri,
+    period_iri,
     slug,
     statement_key,
 )
+from citykg.periods import period_of
 from ingest.normalise import fold
 
 if TYPE_CHECKING:
@@ -512,13 +515,34 @@ def programme_local(code: str) -> str:
     return f"programme/cordis-{slug(code)}"
 
 
-def programme_triples(code: str, title: str | None, parent: str | None) -> list[Triple]:
-    """A programme part (legal basis) of CORDIS; ``parent`` a code or a knowledge-base id."""
+PROGRAMME_NAMES_FILE = Path(__file__).with_name("cordis_programmes.yaml")
+
+
+@lru_cache(maxsize=1)
+def programme_names() -> dict[str, dict[str, dict[str, str]]]:
+    """English and Romanian names of CORDIS programme parts and funding schemes, by code."""
+    return yaml.safe_load(PROGRAMME_NAMES_FILE.read_text(encoding="utf-8"))
+
+
+def name_triples(node: str, names: dict[str, str]) -> list[Triple]:
+    return [(node, T_PREF, lit(names[lang], lang=lang)) for lang in ("en", "ro") if names.get(lang)]
+
+
+def programme_title_triples(code: str, title: str | None) -> list[Triple]:
+    """The English title a legalBasis row gives a part, unless the table names the part already
+    (one English name per programme, whichever file is read first)."""
+    if not title or code in programme_names()["programmes"]:
+        return []
+    return [(kg(programme_local(code)), T_PREF, lit(title, lang="en"))]
+
+
+def programme_triples(code: str, parent: str | None) -> list[Triple]:
+    """A programme part (legal basis) of CORDIS with its names; ``parent`` a code or a
+    knowledge-base id. The title a legalBasis row gives comes separately (programme_title_triples)."""
     node = kg(programme_local(code))
     triples = [(node, T_TYPE, t) for t in types_of("Programme")]
     triples.append((node, T_NOTATION, lit(code)))
-    if title:
-        triples.append((node, T_PREF, lit(title, lang="en")))
+    triples += name_triples(node, programme_names()["programmes"].get(code, {}))
     if parent:
         target = kg(parent) if parent.startswith("programme/") else kg(programme_local(parent))
         triples.append((node, ckg("partOfProgramme"), target))
@@ -529,7 +553,8 @@ def scheme_triples(scheme: str, framework: str | None) -> tuple[str, list[Triple
     """A funding scheme (``RIA``, ``CSA``, ``HORIZON-ERC`` ...) is a Programme of its framework."""
     node = kg(f"programme/cordis-scheme-{slug(scheme)}")
     triples = [(node, T_TYPE, t) for t in types_of("Programme")]
-    triples += [(node, T_NOTATION, lit(scheme)), (node, T_PREF, lit(f"{scheme} (funding scheme)", lang="en"))]
+    names = programme_names()["schemes"].get(scheme) or {"en": f"{scheme} (funding scheme)"}
+    triples += [(node, T_NOTATION, lit(scheme)), *name_triples(node, names)]
     if framework in FRAMEWORKS:
         triples.append((node, ckg("partOfProgramme"), kg(FRAMEWORKS[framework])))
     return node, triples
@@ -579,7 +604,7 @@ def project_triples(f: dict[str, str], project: str) -> list[Triple]:
         raise RowError(f"frameworkProgramme {f['frameworkProgramme']!r} is neither H2020 nor HORIZON")
     for code in _codes(f.get("legalBasis", "")):
         for this, parent in programme_chain(code):
-            triples += programme_triples(this, None, parent)
+            triples += programme_triples(this, parent)
         triples.append((project, ckg("fundedBy"), kg(programme_local(code))))
     for topic in _codes(f.get("topics", "")):
         triples += call_triples(topic, None, framework)
@@ -675,6 +700,36 @@ def participation_triples(project: str, participant: str, cordis_role: str, cont
     return node, triples
 
 
+DATE_TERM = re.compile(r'^"(?P<lexical>[^"]*)"\^\^<http://www\.w3\.org/2001/XMLSchema#(?P<datatype>\w+)>$')
+
+
+def derived_triples(stated: Iterable[Triple], periods_seen: set[str]) -> list[Triple]:
+    """What the build would derive from a record's triples (``citykg.materialise``), written at
+    import time into ``graph/inferred`` because an import is too large to derive at every build:
+    a participation's ``hasParticipant`` and ``memberOf`` shortcuts and each date's period."""
+    stated = list(stated)
+    projects = {s: o for s, p, o in stated if p == ckg("inProject")}
+    derived: list[Triple] = []
+    for s, p, o in stated:
+        if p == ckg("participant") and s in projects:
+            derived += [(projects[s], ckg("hasParticipant"), o), (o, ckg("memberOf"), projects[s])]
+        elif p in DATE_LINKS and (match := DATE_TERM.match(o)):
+            period = period_of(match["lexical"], match["datatype"])
+            if period is None:
+                continue
+            node = f"<{period_iri(match['lexical'])}>"
+            derived.append((s, DATE_LINKS[p], node))
+            if node not in periods_seen:
+                periods_seen.add(node)
+                derived += [
+                    (node, T_TYPE, ckg("Period")),
+                    (node, ckg("periodStart"), lit(period.start.isoformat(), datatype=XSD + "date")),
+                    (node, ckg("periodEnd"), lit(period.end.isoformat(), datatype=XSD + "date")),
+                    (node, ckg("precision"), lit(period.precision)),
+                ]
+    return derived
+
+
 def country_triples(iso: str) -> list[Triple]:
     node = kg(f"country/{iso.lower()}")
     return [(node, T_TYPE, t) for t in types_of("Country")] + [(node, ckg("isoCode"), lit(iso))]
@@ -706,6 +761,8 @@ CITED = frozenset(ckg(p) for p in (
     "grantAgreement", "startDate", "endDate", "signedDate", "budget", "funding", "fundedBy", "fundedUnderCall",
     "partOfProgramme", "participant", "country", "city", "homepage", "isoCode"))
 SHARED = (f"<{BASE}programme/", f"<{BASE}call/")
+DATE_LINKS = {ckg(p): ckg(link) for p, link in (
+    ("startDate", "startPeriod"), ("endDate", "endPeriod"), ("signedDate", "signedPeriod"))}
 Progress = Callable[[str, int, int], None]  # (description, bytes done, bytes in all)
 
 
@@ -780,7 +837,12 @@ def import_cordis(
     organisations: dict[str, str] = {}  # organisationID -> node term
     counts = {"projects": 0, "organisations": 0, "participations": 0, "calls": 0, "programmes": 0}
 
-    with QuadWriter(report.output, graph_iri("cordis")) as out, LinkWriter(imports / "links-cordis.nq") as links:
+    periods_seen: set[str] = set()
+    with (
+        QuadWriter(report.output, graph_iri("cordis")) as out,
+        QuadWriter(imports / "inferred-cordis.nq", graph_iri("inferred")) as inferred,
+        LinkWriter(imports / "links-cordis.nq") as links,
+    ):
 
         row: list[Triple] = []  # what the record being read states; written only if all of it is good
         fresh: set[str] = set()  # nodes first stated by that record
@@ -847,7 +909,9 @@ def import_cordis(
                             triples = [(node, ckg("fundedUnderCall"), kg(call_local(code)))]
                         else:
                             for this, parent in programme_chain(code):
-                                once(kg(programme_local(this)), programme_triples(this, title if this == code else None, parent))
+                                once(kg(programme_local(this)), programme_triples(this, parent))
+                            # a part first met as another's parent, or in project.csv, gets its title here
+                            once(f"title:{code}", programme_title_triples(code, title))
                             triples = [(node, ckg("fundedBy"), kg(programme_local(code)))]
                         if pid not in projects:
                             counts["projects"] += 1
@@ -902,6 +966,7 @@ def import_cordis(
                 seen.update(fresh)
                 stated = dict.fromkeys(row)  # a chain of programmes can repeat within a record
                 out.add_all(stated)
+                inferred.add_all(derived_triples(stated, periods_seen))
                 for claim in (t for t in stated if t[1] in CITED):
                     out.add_all(evidence_triples(*claim, key, first, last, METHOD))
                 for claim in ruled:
@@ -912,6 +977,7 @@ def import_cordis(
             out.add_all(document_triples(key, path, sha256_of(path), last_line, f"CORDIS {layout} file {path.name}"))
         report.triples = out.count
         out.commit()
+        inferred.commit()
         links.commit()
         report.links = dict(links.methods)
     counts["calls"] = sum(1 for n in seen if n.startswith(SHARED[1]))

@@ -1,12 +1,19 @@
-"""Extracted facts into a document's named graph, each with its evidence (rule, lines).
+"""Extracted facts into a document's two named graphs, each with its evidence (rule, lines).
 
 A fact is kept only if its subject and object are entities (known, or proposed with a type)
 whose classes fit the property's domain and range in the ontology; everything else is
 reported, not dropped silently. The nodes a fact needs are minted as the knowledge base
 mints them, so a fact both state is one fact with two pieces of evidence.
+
+Where a fact goes is the review's concern (:func:`layers`): a fact the knowledge base states for
+the same document joins the document's reviewed graph (``graph/doc/KEY``); every other fact, and
+every entity the extractor minted, goes to ``graph/proposed/KEY``, which answers leave out unless
+asked; a fact or entity a reviewer rejected for this document is left out, and said so.
 """
 
 from __future__ import annotations
+
+import re
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +28,9 @@ from citykg.namespaces import (
     amount_iri,
     entity_iri,
     evidence_iri,
+    fact_id,
+    graph_iri,
+    local_id,
     mention_iri,
     participation_iri,
     role_iri,
@@ -29,6 +39,7 @@ from citykg.namespaces import (
 )
 from ingest.amounts import AmountMention
 from ingest.dates import DateMention
+from ingest.entity_linking import linker_for
 from ingest.gazetteer import EntityMention, Gazetteer, ProposedEntity
 from ingest.knowledge_base import KIND_TYPES
 from ingest.normalise import NormalisedText
@@ -76,9 +87,23 @@ class Schema:
         return any(self.ancestors(t) & allowed for t in types)
 
 
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
+@dataclass
+class Statement:
+    """One triple a fact states, and every triple it brings along (the nodes it needs, its
+    evidence): what goes to one layer or the other as a whole."""
+
+    fact: Fact
+    triple: Triple
+    triples: list[Triple]
+
+
 @dataclass
 class DocumentFacts:
-    """The graph of one document's extraction, and what could not go into it."""
+    """The graph of one document's extraction (both layers), what could not go into it, and
+    the pieces :func:`layers` sorts into the reviewed and the proposed graph."""
 
     graph: Graph
     kept: list[Fact] = field(default_factory=list)
@@ -86,6 +111,9 @@ class DocumentFacts:
     proposed: dict[URIRef, ProposedEntity] = field(default_factory=dict)
     proposed_at: dict[URIRef, tuple[int, int]] = field(default_factory=dict)  # first lines named
     unlinked: list[EntityMention] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    entity_triples: dict[URIRef, list[Triple]] = field(default_factory=dict)  # a proposed entity's
+    index_triples: list[Triple] = field(default_factory=list)  # mentions of known entities
 
 
 class _Mapper:
@@ -114,6 +142,11 @@ class _Mapper:
         known = self.gazetteer.lookup(node.name) or self.gazetteer.lookup(node.text)
         if known is not None and known.iri:  # a rule proposed a name the graph already knows
             return self.node(known)
+        candidates = linker_for(self.gazetteer).candidates(node)
+        if candidates:  # the graph knows it in other words: link it, or ask when several fit
+            linked = EntityMention(candidates[0] if len(candidates) == 1 else None, node.type or "", node.text,
+                                   node.start, node.end, 0.8, "linked", candidates=tuple(candidates))
+            return self.node(linked)
         if node.type not in KIND_OF_TYPE:
             return None
         kind = KIND_OF_TYPE[node.type]
@@ -125,45 +158,56 @@ class _Mapper:
         self.out.proposed.setdefault(iri, node)
         return iri, {CKG[node.type]}
 
+    def put(self, bucket: list[Triple], triples: Iterable[Triple]) -> None:
+        for t in triples:
+            bucket.append(t)
+            self.g.add(t)
+
     def propose(self, iri: URIRef, entity: ProposedEntity) -> None:
-        for cls in self.schema.ancestors(CKG[entity.type]):
-            self.g.add((iri, RDF.type, cls))
-        self.g.add((iri, SKOS.prefLabel, Literal(entity.name, lang="ro")))
-        self.g.add((iri, RDFS.label, Literal(entity.name, lang="ro")))
-        self.g.add((iri, CKG.reviewed, Literal(False)))
-        for alias in {entity.text, *entity.aliases} - {entity.name}:
-            self.g.add((iri, SKOS.altLabel, Literal(alias, lang="ro")))
+        bucket = self.out.entity_triples.setdefault(iri, [])
+        self.put(bucket, [(iri, RDF.type, cls) for cls in self.schema.ancestors(CKG[entity.type])])
+        self.put(bucket, [
+            (iri, SKOS.prefLabel, Literal(entity.name, lang="ro")),
+            (iri, RDFS.label, Literal(entity.name, lang="ro")),
+            (iri, CKG.reviewed, Literal(False)),
+        ])
+        self.put(bucket, [(iri, SKOS.altLabel, Literal(a, lang="ro")) for a in {entity.text, *entity.aliases} - {entity.name}])
         if entity.acronym:
-            self.g.add((iri, CKG.acronym, Literal(entity.acronym)))
+            self.put(bucket, [(iri, CKG.acronym, Literal(entity.acronym))])
+        if entity.type == "Country" and entity.acronym and re.fullmatch(r"[A-Z]{2}", entity.acronym):
+            self.put(bucket, [(iri, CKG.isoCode, Literal(entity.acronym))])
 
     def mention(self, entity: URIRef, text: str, lines: tuple[int, int], method: str) -> None:
+        bucket = self.out.entity_triples[entity] if entity in self.out.entity_triples else self.out.index_triples
         m = mention_iri(entity, self.source.key, *lines, method)
-        self.g.add((m, RDF.type, CKG.Mention))
-        self.g.add((m, CKG.about, entity))
-        self.g.add((m, CKG.surfaceForm, Literal(text)))
-        self.cite(m, lines, method)
+        self.put(bucket, [(m, RDF.type, CKG.Mention), (m, CKG.about, entity), (m, CKG.surfaceForm, Literal(text))])
+        self.put(bucket, self.cite(m, lines, method))
 
-    def cite(self, node: URIRef, lines: tuple[int, int], method: str, confidence: float | None = None) -> None:
-        self.g.add((node, CKG.sourceDocument, self.source.iri))
-        self.g.add((node, CKG.lineStart, Literal(lines[0], datatype=XSD.positiveInteger)))
-        self.g.add((node, CKG.lineEnd, Literal(lines[1], datatype=XSD.positiveInteger)))
-        self.g.add((node, CKG.method, Literal(method)))
+    def cite(self, node: URIRef, lines: tuple[int, int], method: str, confidence: float | None = None) -> list[Triple]:
+        triples = [
+            (node, CKG.sourceDocument, self.source.iri),
+            (node, CKG.lineStart, Literal(lines[0], datatype=XSD.positiveInteger)),
+            (node, CKG.lineEnd, Literal(lines[1], datatype=XSD.positiveInteger)),
+            (node, CKG.method, Literal(method)),
+        ]
         if confidence is not None:
-            self.g.add((node, CKG.confidence, Literal(Decimal(str(round(confidence, 2))), datatype=XSD.decimal)))
+            triples.append((node, CKG.confidence, Literal(Decimal(str(round(confidence, 2))), datatype=XSD.decimal)))
+        return triples
 
     # facts ------------------------------------------------------------------------------
-    def state(self, fact: Fact, triple: tuple, text: str | None = None, extra: Iterable[tuple] = ()) -> None:
-        for t in (triple, *extra):
-            self.g.add(t)
+    def state(self, fact: Fact, triple: Triple, text: str | None = None, extra: Iterable[Triple] = ()) -> None:
         ev = evidence_iri(*triple, self.source.key, *fact.lines, fact.rule)
-        self.g.add((ev, RDF.type, CKG.Evidence))
-        self.g.add((ev, RDF.subject, triple[0]))
-        self.g.add((ev, RDF.predicate, triple[1]))
-        self.g.add((ev, RDF.object, triple[2]))
-        self.g.add((ev, CKG.statementKey, Literal(statement_key(triple[0], triple[1]))))
+        triples = [triple, *extra,
+                   (ev, RDF.type, CKG.Evidence),
+                   (ev, RDF.subject, triple[0]),
+                   (ev, RDF.predicate, triple[1]),
+                   (ev, RDF.object, triple[2]),
+                   (ev, CKG.statementKey, Literal(statement_key(triple[0], triple[1])))]
         if text:
-            self.g.add((ev, CKG.surfaceForm, Literal(text)))
-        self.cite(ev, fact.lines, fact.rule, fact.confidence)
+            triples.append((ev, CKG.surfaceForm, Literal(text)))
+        statement = Statement(fact, triple, [])
+        self.put(statement.triples, [*triples, *self.cite(ev, fact.lines, fact.rule, fact.confidence)])
+        self.out.statements.append(statement)
 
     def amount(self, a: AmountMention) -> tuple[URIRef, list[tuple]]:
         node = amount_iri(a.value, a.currency, a.text)
@@ -264,3 +308,67 @@ def document_facts(
         lines = mapper.out.proposed_at[iri] = text.span_lines(entity.start, entity.end)
         mapper.mention(iri, entity.text, lines, entity.rule or "proposal")
     return mapper.out
+
+
+def proposed_graph_iri(document_key: str) -> URIRef:
+    """The graph of what extraction proposes from one document and nobody has reviewed."""
+    return graph_iri("proposed/" + document_key)
+
+
+@dataclass
+class Layers:
+    """One document's extraction sorted for review: the reviewed graph gets what the knowledge
+    base also states, the proposed graph the rest, and rejected facts are left out with why."""
+
+    reviewed: Graph
+    proposed: Graph
+    confirmed: list[Statement] = field(default_factory=list)
+    pending: list[Statement] = field(default_factory=list)
+    left_out: list[tuple[Fact, str]] = field(default_factory=list)
+
+
+def layers(
+    facts: DocumentFacts,
+    document_key: str,
+    stated: Graph,
+    rejected_facts: set[str] = frozenset(),
+    rejected_entities: set[str] = frozenset(),
+) -> Layers:
+    """Sort a document's extraction into its reviewed and proposed graph.
+
+    ``stated`` is the knowledge base's graph of the same document; ``rejected_facts`` are the
+    :func:`fact_id` of facts and ``rejected_entities`` the ids (``event/x``) of entities a
+    reviewer rejected for this document. Proposed evidence says ``ckg:reviewed false``, so an
+    answer that includes proposed facts can mark them.
+    """
+    out = Layers(Graph(identifier=facts.graph.identifier), Graph(identifier=proposed_graph_iri(document_key)))
+    for t in facts.index_triples:
+        out.reviewed.add(t)
+    refused = {iri for iri in facts.entity_triples if local_id(iri) in rejected_entities}
+    for iri, triples in facts.entity_triples.items():
+        if iri not in refused:
+            for t in triples:
+                out.proposed.add(t)
+    for statement in facts.statements:
+        s, p, o = statement.triple
+        # a participation stands for its project and participant
+        ends = {s, o} | {e for n in (s, o) for prop in (CKG.participant, CKG.inProject)
+                         for e in facts.graph.objects(n, prop)}
+        named = refused & ends
+        if named:
+            out.left_out.append((statement.fact, f"names {local_id(min(named))}, which a reviewer rejected"))
+            continue
+        if fact_id(document_key, s, p, o) in rejected_facts:
+            out.left_out.append((statement.fact, "a reviewer rejected it for this document"))
+            continue
+        if statement.triple in stated:
+            out.confirmed.append(statement)
+            target = out.reviewed
+        else:
+            out.pending.append(statement)
+            target = out.proposed
+            for ev in {t[0] for t in statement.triples if t[1:] == (RDF.type, CKG.Evidence)}:
+                target.add((ev, CKG.reviewed, Literal(False)))
+        for t in statement.triples:
+            target.add(t)
+    return out

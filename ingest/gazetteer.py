@@ -13,12 +13,16 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from ingest.normalise import fold, stem
+from ingest.mission import MISSION_NAME, mission_phrases
+from ingest.places import find_places
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,7 @@ class Gazetteer:
     FUZZY_MAX_BUCKET = 5000
 
     def __init__(self, entries: Iterable[GazetteerEntry]) -> None:
+        self.entries = entries = tuple(entries)  # also what proposals are linked against
         self._by_stems: dict[tuple[str, ...], list[_Label]] = defaultdict(list)
         self._lengths: dict[str, set[int]] = defaultdict(set)
         self._acronyms: dict[str, list[GazetteerEntry]] = defaultdict(list)
@@ -360,43 +365,89 @@ def _non_overlapping(candidates: list[EntityMention]) -> list[EntityMention]:
 
 # --------------------------------------------------------------------------- proposals
 
-_HEADS = {
-    "universitatea": ("Universitatea", "University", True),
-    "universitatii": ("Universitatea", "University", True),
-    "institutul": ("Institutul", "ResearchInstitute", False),
-    "institutului": ("Institutul", "ResearchInstitute", False),
-    "primaria": ("Primăria", "CityHall", True),
-    "primariei": ("Primăria", "CityHall", True),
-    "municipiul": ("Municipiul", "City", False),
-    "municipiului": ("Municipiul", "City", False),
-    "ministerul": ("Ministerul", "Ministry", False),
-    "ministerului": ("Ministerul", "Ministry", False),
-    "agentia": ("Agenția", "Agency", True),
-    "agentiei": ("Agenția", "Agency", True),
-    "asociatia": ("Asociația", "Association", True),
-    "asociatiei": ("Asociația", "Association", True),
-    "consiliul": ("Consiliul", "PublicAuthority", False),
-    "consiliului": ("Consiliul", "PublicAuthority", False),
-    "centrul": ("Centrul", "Organisation", False),
-    "centrului": ("Centrul", "Organisation", False),
-    "clusterul": ("Clusterul", "Cluster", False),
-    "clusterului": ("Clusterul", "Cluster", False),
-    "fundatia": ("Fundația", "NGO", True),
-    "fundatiei": ("Fundația", "NGO", True),
-    "camera": ("Camera", "ProfessionalBody", True),
-    "camerei": ("Camera", "ProfessionalBody", True),
-    "federatia": ("Federația", "Association", True),
-    "federatiei": ("Federația", "Association", True),
-    "ordinul": ("Ordinul", "ProfessionalBody", False),
-    "ordinului": ("Ordinul", "ProfessionalBody", False),
-    "sectorul": ("Sectorul", "CityDistrict", False),
-    "sectorului": ("Sectorul", "CityDistrict", False),
+def _head_table(rows: tuple[tuple[str, str, str, bool], ...]) -> dict[str, tuple[str, str, bool]]:
+    """Head words by their folded forms: nominative, genitive -> (nominative, type, feminine)."""
+    table = {}
+    for nominative, genitive, type_, feminine in rows:
+        for form in (nominative, genitive):
+            table[fold(form)] = (nominative, type_, feminine)
+    return table
+
+
+_FOREIGN_HEAD_WORDS = {
+    "University": ("Hochschule", "Universität", "Universidad", "Universidade", "Università",
+                   "Université", "Universiteit", "Uniwersytet", "Univerzita"),
+    "ResearchInstitute": ("Instituto", "Istituto", "Institut", "Instytut", "Fraunhofer"),
+    "NGO": ("Fundación", "Fundação", "Fondazione", "Fondation", "Stiftung", "Stichting"),
+    "Association": ("Asociación", "Associação", "Associazione", "Verein", "Vereniging"),
+    "Agency": ("Agencia", "Agência", "Agenzia", "Agentur", "Agence"),
+    "CityHall": ("Câmara", "Gemeente", "Comune", "Ayuntamiento", "Concello", "Gmina", "Mairie",
+                 "Stadtverwaltung"),
 }
+_FOREIGN_HEADS = {fold(head) for heads in _FOREIGN_HEAD_WORDS.values() for head in heads}
+# Romanian heads (nominative, genitive-dative), then the same in other European languages
+# (uninflected here). "Direcția" is a department, not an organisation: it is not a head.
+_HEADS = _head_table((
+    ("Universitatea", "Universității", "University", True),
+    ("Academia", "Academiei", "ResearchInstitute", True),
+    ("Institutul", "Institutului", "ResearchInstitute", False),
+    ("Primăria", "Primăriei", "CityHall", True),
+    ("Municipiul", "Municipiului", "City", False),
+    ("Ministerul", "Ministerului", "Ministry", False),
+    ("Agenția", "Agenției", "Agency", True),
+    ("Unitatea", "Unității", "Agency", True),
+    ("Autoritatea", "Autorității", "PublicAuthority", True),
+    ("Instituția", "Instituției", "PublicAuthority", True),
+    ("Prefectura", "Prefecturii", "PublicAuthority", True),
+    ("Guvernul", "Guvernului", "PublicAuthority", False),
+    ("Comisia", "Comisiei", "PublicAuthority", True),
+    ("Punctul", "Punctului", "PublicAuthority", False),
+    ("Asociația", "Asociației", "Association", True),
+    ("Uniunea", "Uniunii", "Association", True),
+    ("Consiliul", "Consiliului", "PublicAuthority", False),
+    ("Centrul", "Centrului", "Organisation", False),
+    ("Clusterul", "Clusterului", "Cluster", False),
+    ("Fundația", "Fundației", "NGO", True),
+    ("Camera", "Camerei", "ProfessionalBody", True),
+    ("Federația", "Federației", "Association", True),
+    ("Ordinul", "Ordinului", "ProfessionalBody", False),
+    ("Sectorul", "Sectorului", "CityDistrict", False),
+    ("Rețeaua", "Rețelei", "Network", True),
+    ("Societatea", "Societății", "Company", True),
+    ("Compania", "Companiei", "Company", True),
+    ("Regia", "Regiei", "Company", True),
+    ("Grupul", "Grupului", "Organisation", False),
+    ("Banca", "Băncii", "Company", True),
+    ("Parteneriatul", "Parteneriatului", "Programme", False),
+    ("Fondul", "Fondului", "Programme", False),
+    ("Granturile", "Granturilor", "Programme", False),
+    ("Inițiativa", "Inițiativei", "Initiative", True),
+    ("Eticheta", "Etichetei", "Initiative", True),
+    ("Platforma", "Platformei", "Initiative", True),
+    ("Hub-ul", "Hub-ului", "Hub", False),
+    ("Hub", "Hub", "Hub", False),
+    ("Conferința", "Conferinței", "Event", True),
+    ("Forumul", "Forumului", "Event", False),
+    ("Atelierul", "Atelierului", "Event", False),
+    ("Seminarul", "Seminarului", "Event", False),
+    ("Congresul", "Congresului", "Event", False),
+    *((head, head, type_, False) for type_, heads in _FOREIGN_HEAD_WORDS.items() for head in heads),
+))
+_GENERIC_HEADS = {"Platforma", "Rețeaua", "Parteneriatul", "Clusterul", "Programul"}
 _GENITIVE_HEADS = {k for k, (nominative, _, _) in _HEADS.items() if fold(nominative) != k}
 _RESEARCH_WORDS = ("cercetar", "competent", "inovar", "research", "stiint")
 _CONNECTORS = {"din", "de", "pentru", "si", "in", "a", "al", "cel", "cea", "la", "of", "for",
-               "and", "the", "du", "des"}
-_COMPANY_FORM = re.compile(r"\b(S\.?A\.?|S\.?R\.?L\.?)(?![\w])")
+               "and", "the", "du", "des", "di", "do", "da", "del", "della", "dos", "das", "y", "e",
+               "fur", "voor", "van", "der", "und", "para", "per", "et"}
+_AND = {"si", "and", "e", "y", "und", "et"}
+_ROMANIAN_CONNECTORS = {"din", "pentru", "si", "in", "la", "cel", "cea", "al", "a"}
+# Words that open a document, not a name: "CONSILIUL LOCAL ... HOTĂRÂRE" is a heading and a title
+_DOCUMENT_WORDS = {"hotarare", "hotararea", "dispozitie", "dispozitia", "decizie", "decizia",
+                   "ordin", "comunicat", "anunt", "proces", "minuta", "press", "release", "newsletter",
+                   "nr"}
+# Legal forms that end a company's name, Romanian and European
+_COMPANY_FORM = re.compile(r"(?<![\w.])(S\.A\.|SA|S\.R\.L\.|SRL|GmbH|AG|ASA|AS|A/S|ApS|AB|Oy|B\.V\.|BV|"
+                           r"N\.V\.|NV|Ltd|Limited|PLC|plc|S\.p\.A\.|SpA|S\.L\.|SL|SAS|SARL|Inc|LLC)(?![\w/])")
 _NAME_WORD = re.compile(r"[^\W_][\w\-’'.]*[\w]|[^\W_]")
 _QUOTES = "„“”\"«»"
 
@@ -435,14 +486,58 @@ _ENGLISH_HEADS = {"University": "University", "City": "City", "Municipality": "C
                   "Federation": "Association", "Foundation": "NGO"}
 _ENGLISH_NAME = re.compile(
     r"(?<![\w])(?P<head>" + "|".join(_ENGLISH_HEADS) + r")\s+(?:of|for)\s+(?:the\s+)?"
-    r"[A-Z][\w\-]*(?:\s+(?:(?:and|of|for)\s+)?[A-Z][\w\-]*){0,5}"
+    r"[A-Z][\w\-]*(?:(?:\s+(?:(?:and|of|for)\s+)?|(?<=\w)(?=,\s+[A-Z][\w\-]*\s+and\s)"
+    r",\s+)[A-Z][\w\-]*){0,5}"
+)
+# Names whose head comes last: "Suceava City Hall", "Kelvåg kommune", "European Commission"
+_TRAILING_HEADS = {"City Hall": "CityHall", "City Council": "CityHall", "Municipality": "CityHall",
+                   "kommune": "CityHall", "Kommune": "CityHall", "kommun": "CityHall",
+                   "Commission": "PublicAuthority", "Union": "PublicAuthority",
+                   "Council": "PublicAuthority", "Bank": "Company", "Agency": "Agency",
+                   "Network": "Network", "Foundation": "NGO", "Association": "Association",
+                   "Institute": "ResearchInstitute", "University": "University",
+                   "Cluster": "Cluster", "Partnership": "Programme", "Conference": "Event",
+                   "Forum": "Event", "Workshop": "Event", "Summit": "Event"}
+_GENERIC_ADJECTIVES = {"european", "national", "regional", "local", "international", "global",
+                       "joint", "new", "urban", "eu"}
+_NOT_A_NAME_START = {"the", "this", "that", "these", "our", "their", "its", "a", "an", "each",
+                     "every", "all", "any", "new", "and", "of", "for", "with", "by", "in", "at"}
+_TRAILING_NAME = re.compile(
+    r"(?<![\w\-])(?P<words>(?:(?:[^\W\d_][\w’'\-]*|\d+)[ \t]){1,5})"
+    r"(?P<head>" + "|".join(sorted(_TRAILING_HEADS, key=len, reverse=True)) + r")(?![\w\-])"
 )
 
 
 def _english_names(text: str) -> list[ProposedEntity]:
-    """English head-of-name forms: "University of Oradea", "Ministry of Development"."""
-    return [ProposedEntity(m.group(), _ENGLISH_HEADS[m["head"]], m.group(), m.start(), m.end(),
-                           rule="propose.head") for m in _ENGLISH_NAME.finditer(text)]
+    """English head-of-name forms: "University of Oradea", "Ministry of Research, Innovation
+    and Digitalization" (commas continue a ministry's list of fields that "and" closes)."""
+    found = []
+    for m in _ENGLISH_NAME.finditer(text):
+        end = m.end() if m["head"] == "Ministry" or "," not in m.group() else m.start() + m.group().index(",")
+        found.append(ProposedEntity(text[m.start():end], _ENGLISH_HEADS[m["head"]], text[m.start():end],
+                                    m.start(), end, rule="propose.head"))
+    return found
+
+
+def _trailing_head_names(text: str) -> list[ProposedEntity]:
+    """Names ending with their head, the words before it capitalised or numbers:
+    "Sector 2 City Hall", "Kelvåg kommune", "Nordic Clean Air Cities Network"."""
+    found = []
+    for m in _TRAILING_NAME.finditer(text):
+        words = m["words"].split()
+        first = len(words)
+        while first > 0 and (words[first - 1][:1].isupper() or words[first - 1].isdigit()):
+            first -= 1
+        while first < len(words) and (words[first].lower() in _NOT_A_NAME_START or words[first].isdigit()):
+            first += 1
+        if first == len(words) or (m["head"] in ("Partnership", "Network") and
+                                   all(w.lower() in _GENERIC_ADJECTIVES for w in words[first:])):
+            continue  # no name before the head ("the Agency", "a European Partnership")
+        start = m.end("words") - len(" ".join(words[first:])) - 1
+        surface = text[start:m.end()]
+        found.append(ProposedEntity(" ".join(surface.split()), _TRAILING_HEADS[m["head"]], surface,
+                                    start, m.end(), rule="propose.trailing_head"))
+    return found
 
 
 def propose_entities(text: str) -> list[ProposedEntity]:
@@ -450,10 +545,145 @@ def propose_entities(text: str) -> list[ProposedEntity]:
     words = _words(text)
     found = _head_names(text, words)
     found += [p for p in _english_names(text) if not _overlaps(p, found)]
+    found += [p for p in _trailing_head_names(text) if not _overlaps(p, found)]
     found += [p for p in _company_names(text) if not _overlaps(p, found)]
     found = _attach_acronyms(text, found)
     found += [p for p in _acronym_names(text, words) if not _overlaps(p, found)]
+    found += [p for p in _mission_names(text) if not _overlaps(p, found)]
+    found += [p for p in _programme_names(text) if not _overlaps(p, found)]
+    found += [p for p in _regional_agencies(text) if not _overlaps(p, found)]
+    found += [p for p in _place_names(text) if not _overlaps(p, found)]
+    found += [p for p in _bare_acronyms(text, found) if not _overlaps(p, found)]
+    found += [p for p in _camel_case_names(text) if not _overlaps(p, found)]
     return sorted(found, key=lambda p: p.start)
+
+
+# Mixed-case words that name tools everyone uses, not the organisations or platforms of a document
+_TOOLS = {"LinkedIn", "YouTube", "PowerPoint", "WhatsApp", "GitHub", "OneDrive", "SharePoint",
+          "WordPress", "MailChimp", "TikTok", "JavaScript", "PayPal", "DropBox", "GmbH", "McKinsey"}
+_CAMEL_CASE = re.compile(r"(?<![#@\w])(?P<word>[A-ZĂÂÎȘȚ][a-zăâîșț]+(?:[A-ZĂÂÎȘȚ][\wăâîșț]*)+\+?)"
+                         r"(?P<more>(?:[ ](?!(?:SRL|SA|GmbH|AS|AG)\b)[A-ZĂÂÎȘȚ][\w\-]*){0,2})")
+
+
+def _camel_case_names(text: str) -> list[ProposedEntity]:
+    """A word with capitals inside (NetZeroCities, DateOraș, EcoUrban Banat) is a made name:
+    a platform, network, cluster or brand, with up to two capitalised words after it."""
+    found = []
+    for m in _CAMEL_CASE.finditer(text):
+        if m["word"] in _TOOLS:
+            continue
+        more = m["more"].split()
+        while more and (fold(more[-1]) in _HEADS or more[-1].isupper()):
+            more.pop()
+        name = " ".join([m["word"], *more])
+        found.append(ProposedEntity(name, type_from_name(name), name, m.start(), m.start() + len(name),
+                                    rule="propose.camel_case"))
+    return found
+
+
+PROGRAMMES_PATH = Path(__file__).with_name("data") / "programmes.tsv"
+
+
+@lru_cache(maxsize=1)
+def _programmes() -> Gazetteer:
+    """The funding programmes shipped with the project, indexed like known entities (each
+    one's canonical name stands for its IRI)."""
+    entries = []
+    for line in PROGRAMMES_PATH.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, others = line.split("\t")
+            entries.append(GazetteerEntry(name, "Programme", [name, *filter(None, others.split("|"))]))
+    return Gazetteer(entries)
+
+
+def _programme_names(text: str) -> list[ProposedEntity]:
+    """EU and Romanian funding programmes by name, in any case form ("Programului Orizont
+    Europa", "Fondului European de Dezvoltare Regională", "Horizon Europe")."""
+    return [ProposedEntity(m.iri, "Programme", m.text, m.start, m.end, rule="propose.programme_name")
+            for m in _programmes().find(text) if m.iri and m.how != "fuzzy"]
+
+
+def _mission_names(text: str) -> list[ProposedEntity]:
+    """The Cities Mission named in full: one entity, whatever the wording."""
+    return [ProposedEntity(MISSION_NAME, "Mission", text[a:b], a, b, rule="propose.mission")
+            for a, b in mission_phrases(text)]
+
+
+# Capitals that are not names: currencies, time zones, units, parts of legal texts, headings
+_NOT_ACRONYMS = frozenset("""EUR RON USD GBP CHF NOK SEK DKK PLN HUF CZK BGN MDL UAH LEI CET CEST EET
+EEST UTC GMT PDF HTML URL WWW HTTP HTTPS ISO CV NR ART ALIN LIT ANEXA HCL OUG HG CUI CIF CAEN TVA
+IBAN SMS FAQ TBD PS CC CO2 GHG KW KWH MW MWH GW GWH TWH KM HA PM10 LED NOX NEW AND THE FOR ZERO
+INFO DAY NOTE TOP""".split())
+_BARE_ACRONYM = re.compile(r"(?<![\w@#/.\-])[A-ZĂÂÎȘȚ][A-ZĂÂÎȘȚ0-9]{2,9}(?![\w/\-]|\.\w)")
+_ROMAN_NUMERAL = re.compile(r"[IVXLC]+")
+
+
+def _bare_acronyms(text: str, found: list[ProposedEntity]) -> list[ProposedEntity]:
+    """Acronyms standing alone ("UEFISCDI anunță", "finanțat prin FEDR"): capitals written
+    at least twice in the document, or once as the acronym of a name found here; not a
+    currency, unit or Roman numeral, and not a word of a heading in capitals."""
+    counts: dict[str, int] = defaultdict(int)
+    matches = [m for m in _BARE_ACRONYM.finditer(text) if _acronym_candidate(text, m)]
+    for m in matches:
+        counts[m.group()] += 1
+    named = {p.acronym for p in found if p.acronym}
+    out = []
+    for m in matches:
+        bracketed = text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")"
+        if (counts[m.group()] >= 2 or m.group() in named) and not (bracketed and m.group() in named):
+            out.append(ProposedEntity(m.group(), None, m.group(), m.start(), m.end(),
+                                      acronym=m.group(), rule="propose.bare_acronym"))
+    return out
+
+
+def _acronym_candidate(text: str, m: re.Match[str]) -> bool:
+    word = m.group()
+    if word in _NOT_ACRONYMS or _ROMAN_NUMERAL.fullmatch(word) or sum(c.isalpha() for c in word) < 3:
+        return False
+    line_start, line_end = text.rfind("\n", 0, m.start()) + 1, text.find("\n", m.end())
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    words = re.findall(r"[^\W\d_]+", line)
+    if len(words) >= 2 and all(w.isupper() for w in words):
+        return False  # a heading in capitals
+    # part of a longer name: "DUT Call 2024", "URBACT IV", "Granturile SEE și Norvegiene"
+    after = re.match(r"[ \t]+(\w)", text[m.end():m.end() + 3])
+    if after and (after.group(1).isupper() or after.group(1).isdigit()):
+        return False
+    before = re.search(r"(\w[\w\-]*)[ \t]+$", text[max(0, m.start() - 30):m.start()])
+    if not before or not before.group(1)[:1].isupper():
+        return True
+    previous_start = m.start() - len(before.group())
+    return text[:previous_start].rstrip()[-1:] in ("", ".", "!", "?", ":", ";", "\n")
+
+
+_REGIONAL_AGENCY = re.compile(r"(?<![\w\-])ADR\s+(?P<region>[A-ZĂÂÎȘȚ][\w]*(?:-[A-ZĂÂÎȘȚ][\w]*)?"
+                              r"(?:\s+[A-ZĂÂÎȘȚ][\w]*)?)")
+
+
+def _regional_agencies(text: str) -> list[ProposedEntity]:
+    """"ADR Nord-Est": the development agency of one of Romania's development regions, named
+    in full (Agenția pentru Dezvoltare Regională Nord-Est)."""
+    found = []
+    for m in _REGIONAL_AGENCY.finditer(text):
+        region = m["region"]
+        while region:
+            places = find_places(f"Regiunea {region}")
+            if places and places[0].place.type == "Region" and places[0].text == f"Regiunea {region}":
+                break
+            region = region.rpartition(" ")[0]
+        if region:
+            name = places[0].place.name.replace("Regiunea", "Agenția pentru Dezvoltare Regională", 1)
+            end = m.start("region") + len(region)
+            found.append(ProposedEntity(name, "Agency", text[m.start():end], m.start(), end,
+                                        acronym="ADR", rule="propose.regional_agency"))
+    return found
+
+
+def _place_names(text: str) -> list[ProposedEntity]:
+    """Countries, regions and cities of the shipped place gazetteer, named as it names them
+    ("Clujului" is Cluj-Napoca, "Germany" is Germania)."""
+    return [ProposedEntity(m.place.name, m.place.type, m.text, m.start, m.end, rule="propose.place")
+            for m in find_places(text)]
 
 
 def _overlaps(p: ProposedEntity, others: list[ProposedEntity]) -> bool:
@@ -463,11 +693,12 @@ def _overlaps(p: ProposedEntity, others: list[ProposedEntity]) -> bool:
 def _head_names(text: str, words: list[_Word]) -> list[ProposedEntity]:
     """Names that start with a head word (Universitatea, Ministerului, ...)."""
     found: list[ProposedEntity] = []
+    missions = mission_phrases(text)
     i = 0
     while i < len(words):
         head = words[i]
         if head.folded in _HEADS and head.text[0].isupper():
-            last = _extend_name(words, i)
+            last = _through_mission(words, i, _extend_name(words, i, text), missions)
             if last > i:
                 found.append(_head_proposal(text, words, i, last))
                 i = last + 1
@@ -476,27 +707,58 @@ def _head_names(text: str, words: list[_Word]) -> list[ProposedEntity]:
     return found
 
 
-def _extend_name(words: list[_Word], head: int) -> int:
+def _through_mission(words: list[_Word], head: int, last: int, missions: list[tuple[int, int]]) -> int:
+    """A name that goes on into the Mission's full name takes all of it ("Eticheta Misiunii
+    UE pentru orașe neutre climatic", "Hub-ul Național al Misiunii „Orașe neutre climatic”")."""
+    for start, end in missions:
+        if words[head].end < start <= words[last].end + 1 and end > words[last].end:
+            while last + 1 < len(words) and words[last + 1].end <= end:
+                last += 1
+    return last
+
+
+def _extend_name(words: list[_Word], head: int, text: str = "") -> int:
     """Index of the last word of a name starting at head.
 
     The name runs over capitalised words, numbers and quoted parts, and over connectors
     (din, de, pentru, și, ...) followed by a capitalised word that is not a new head; it
-    stops at a comma, a bracket, a sentence end or a lowercase word. A comma may continue a
-    list of genitives ("Ministerul Dezvoltării, Lucrărilor Publice și Administrației").
+    stops at a comma, a bracket, a sentence end, a lowercase word, a table's column gap, a
+    field label ("Parteneri:") or a second number. A comma may continue a list of genitives
+    ("Ministerul Dezvoltării, Lucrărilor Publice și Administrației"). A place's name
+    ("Municipiul Cluj-Napoca", "Sectorul 2") goes on only into a genitive head ("al
+    Municipiului București"), not into "în Adunarea Generală".
     """
     last, quoted = head, False
+    place = _HEADS[words[head].folded][1] in ("City", "CityDistrict")
+    event = _HEADS[words[head].folded][1] == "Event"
+    foreign = words[head].folded in _FOREIGN_HEADS  # takes its own language's connectors only
+    capitals = words[head].text.isupper()  # a name in capitals ends where the capitals end
     j = head + 1
     while j < len(words):
         word, gap = words[j], words[j].gap
+        was_quoted = quoted
         quoted ^= sum(gap.count(q) for q in _QUOTES) % 2 == 1
-        if not _gap_continues(gap, word):
+        if quoted and was_quoted and "\n\n" not in gap:
+            last = j  # inside a quoted name, even across a comma: „Orașe reci, orașe verzi”
+            j += 1
+            continue
+        if not _gap_continues(gap, word) and not _genitive_after_comma(words, j) \
+                or _is_label(text, word) or word.folded in _DOCUMENT_WORDS \
+                or (word.text.isdigit() and words[j - 1].text.isdigit()) \
+                or (capitals and not quoted and word.text[:1].isalpha() and not word.text.isupper()) \
+                or (was_quoted and not quoted and word.folded not in _CONNECTORS):
+            break  # after a closing quote only a connector goes on: „Babeș-Bolyai” din Cluj
+        if foreign and word.folded in _ROMANIAN_CONNECTORS:
             break
         if quoted or word.capital:
             if word.folded in _HEADS and word.folded not in _GENITIVE_HEADS:
                 break
             last = j
-        elif word.folded in _CONNECTORS and j + 1 < len(words) and words[j + 1].capital \
-                and words[j + 1].folded not in _HEADS and _gap_continues(words[j + 1].gap, words[j + 1]):
+        elif word.folded in _CONNECTORS and not place and _continues_after(words, j) \
+                and not (event and word.folded in ("din", "in", "la")):  # where an event is held
+            pass
+        elif word.folded in ("al", "a", "ale") and j + 1 < len(words) \
+                and words[j + 1].folded in _GENITIVE_HEADS | _genitive_words(words, j + 1):
             pass
         else:
             break
@@ -504,10 +766,39 @@ def _extend_name(words: list[_Word], head: int) -> int:
     return last
 
 
+def _continues_after(words: list[_Word], j: int) -> bool:
+    """A connector goes on into a capitalised word that is not a new name's head."""
+    if j + 1 >= len(words):
+        return False
+    nxt = words[j + 1]
+    joins_two = words[j].folded in _AND  # "X și Consiliului Y": two names
+    return nxt.capital and (nxt.folded not in _HEADS or (nxt.folded in _GENITIVE_HEADS and not joins_two)) \
+        and _gap_continues(nxt.gap, nxt)
+
+
+def _genitive_words(words: list[_Word], j: int) -> set[str]:
+    """The word at j when it is a capitalised genitive ("a Cercetării")."""
+    word = words[j]
+    return {word.folded} if word.capital and re.search(r"(ilor|elor|ului|ii|ei)$", word.folded) else set()
+
+
+def _genitive_after_comma(words: list[_Word], j: int) -> bool:
+    """", a Cercetării, Dezvoltării și Inovării": a comma, then "a" and a genitive, goes on."""
+    return words[j].gap.strip() == "," and words[j].folded in ("a", "al", "ale") \
+        and j + 1 < len(words) and bool(_genitive_words(words, j + 1))
+
+
+def _is_label(text: str, word: _Word) -> bool:
+    """A field label of a fact sheet: the word is followed by a colon, perhaps after a
+    bracketed note ("Promotor (coordonator):")."""
+    return bool(text) and re.match(r"\s*(?:\([^()\n]{0,40}\))?\s*:(?!\d)", text[word.end:word.end + 50]) is not None
+
+
 def _gap_continues(gap: str, word: _Word) -> bool:
-    """Whether the text between two words lets a name go on."""
+    """Whether the text between two words lets a name go on (a gap of several spaces is a
+    column boundary of a table flattened from PDF)."""
     stripped = gap.strip(" *_" + _QUOTES)
-    if stripped == "" and "\n" not in gap:
+    if stripped == "" and "\n" not in gap and "  " not in gap and "\t" not in gap:
         return True
     return stripped == "," and word.text[:1].isupper() and \
         re.search(r"(ilor|elor|ului|ii|ei)$", word.folded) is not None
@@ -527,7 +818,11 @@ def _head_proposal(text: str, words: list[_Word], first: int, last: int) -> Prop
     name = _nominative(surface, head, nominative, feminine)
     if type_ == "Organisation" and any(w in fold(surface) for w in _RESEARCH_WORDS):
         type_ = "ResearchInstitute"
-    return ProposedEntity(name, type_, surface, start, end, rule="propose.head")
+    rest = [w.text for w in words[first + 1:last + 1]]
+    aliases: tuple[str, ...] = ()
+    if nominative in _GENERIC_HEADS and len(rest) == 1 and sum(c.isupper() for c in rest[0]) >= 2:
+        aliases = (rest[0],)  # "platforma DateOraș", "Parteneriatul DUT": the name is DateOraș
+    return ProposedEntity(name, type_, surface, start, end, rule="propose.head", aliases=aliases)
 
 
 def _nominative(surface: str, head: _Word, nominative: str, feminine: bool) -> str:
@@ -550,14 +845,24 @@ def _feminine_adjectives(match: re.Match[str]) -> str:
 
 
 def _company_names(text: str) -> list[ProposedEntity]:
-    """Names ending with a company form: "Robert Bosch SRL", "Orange România S.A."."""
+    """Names ending with a company form: "Robert Bosch SRL", "Orange România S.A.", "Nord
+    Energi AS"; the words before it are capitalised, the first not a number, none across a
+    table's column gap."""
     found = []
     for form in _COMPANY_FORM.finditer(text):
-        before = re.search(r"((?:[A-ZĂÂÎȘȚ0-9][\w&\-.]*\s+){1,5})$", text[max(0, form.start() - 80):form.start()])
-        if before:
-            start = form.start() - len(before.group(1))
+        before = re.search(r"((?:[^\W\d_][\w&\-.’']*[ \t\n])(?:(?:[^\W_][\w&\-.’']*|\d+)[ \t\n]){0,4})$",
+                           text[max(0, form.start() - 80):form.start()])
+        if not before:
+            continue
+        words = before.group(1).split()
+        ends = [k for k, w in enumerate(words) if w.endswith(".") and not re.fullmatch(r"(?:\w\.)+", w)]
+        words = words[ends[-1] + 1:] if ends else words  # not across the end of a sentence
+        while words and not (words[0][:1].isupper() and all(w[:1].isupper() or w.isdigit() for w in words)):
+            words.pop(0)
+        if words:
+            start = form.start() - len(before.group(1)) + before.group(1).index(words[0])
             surface = text[start:form.end()]
-            found.append(ProposedEntity(surface, "Company", surface, start, form.end(),
+            found.append(ProposedEntity(" ".join(surface.split()), "Company", surface, start, form.end(),
                                         rule="propose.company"))
     return found
 

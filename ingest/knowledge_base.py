@@ -22,10 +22,12 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 from citykg.errors import KnowledgeBaseError
 from citykg.namespaces import (
     CKG,
+    COUNTED,
     ROR,
     SCHEMA,
     WIKIDATA,
     amount_iri,
+    count_iri,
     entity_iri,
     evidence_iri,
     graph_iri,
@@ -134,6 +136,8 @@ class _Loader:
     # documents ---------------------------------------------------------------------------
     def load_documents(self) -> None:
         path = self.kb_dir / "documents.yaml"
+        if not path.exists():  # no document has a reviewed title or kind (an empty knowledge base)
+            return
         for i, entry in enumerate(self._read_yaml(path), 1):
             where = f"{self._rel(path)} entry {i} (key {entry.get('key')!r})"
             key, file = str(entry.get("key", "")), entry.get("file")
@@ -245,6 +249,31 @@ class _Loader:
             for kind in (OWL.ObjectProperty, OWL.DatatypeProperty)
         )
 
+    def class_set(self, node: Any) -> set[URIRef]:
+        """The classes of an rdfs:domain or rdfs:range: one class, or an owl:unionOf list."""
+        if node is None:
+            return set()
+        union = self.ontology.value(node, OWL.unionOf)
+        return set(self.ontology.items(union)) if union is not None else {node}
+
+    def specific_properties(self, subject: URIRef, obj: URIRef) -> list[str]:
+        """The relations of the ontology that a fact between these two entities could state
+        instead of ``relatedTo``: their domain and range admit the entities' classes. Shortcuts
+        the build derives (sub-properties of ``hasParticipant``) and properties without a range
+        do not count."""
+        subject_classes = set(self.superclasses(self.kb.entity_types[subject]))
+        object_classes = set(self.superclasses(self.kb.entity_types[obj]))
+        derived = set(self.ontology.transitive_subjects(RDFS.subPropertyOf, CKG.hasParticipant))
+        found = []
+        for prop in self.ontology.subjects(RDF.type, OWL.ObjectProperty):
+            if not str(prop).startswith(str(CKG._NS)) or prop == CKG.relatedTo or prop in derived:
+                continue
+            domain = self.class_set(self.ontology.value(prop, RDFS.domain))
+            rng = self.class_set(self.ontology.value(prop, RDFS.range))
+            if rng and rng & object_classes and (not domain or domain & subject_classes):
+                found.append(str(prop).removeprefix(str(CKG._NS)))
+        return sorted(found)
+
     def ref(self, where: str, entity_id: Any, allowed: set[str] | None = None) -> URIRef | None:
         entity_id = str(entity_id)
         if entity_id not in self.entities:
@@ -349,12 +378,30 @@ class _Loader:
         subject = self.ref(where, f.get("subject"))
         if subject is None:
             return
-        forms = [k for k in ("object", "value", "amount") if k in f]
+        forms = [k for k in ("object", "value", "amount", "count") if k in f]
         if len(forms) != 1:
-            self.problem(where, "needs exactly one of 'object', 'value', 'amount'")
+            self.problem(where, "needs exactly one of 'object', 'value', 'amount', 'count'")
+            return
+        if forms[0] == "count":
+            if prop != "count":
+                self.problem(where, f"{prop!r} does not take a count; a count's property is 'count'")
+                return
+            made = self.count(where, subject, f["count"], citations)
+            if made:
+                node, triples = made
+                self.state((subject, CKG.count, node), citations, f["count"].get("text"), triples)
             return
         if forms[0] == "object":
             obj = self.ref(where, f["object"])
+            if obj is not None and prop == "relatedTo":
+                fitting = self.specific_properties(subject, obj)
+                if fitting:
+                    self.problem(
+                        where,
+                        f"relatedTo where a specific property admits both entities: say which of "
+                        f"{', '.join(fitting)} the document states (knowledge/README.md, Properties)",
+                    )
+                    return
             if obj is not None:
                 self.state((subject, CKG[prop], obj), citations)
         elif forms[0] == "amount":
@@ -418,6 +465,39 @@ class _Loader:
             triples.append((node, CKG.approximate, Literal(bool(a["approximate"]))))
         return node, triples
 
+    def count(
+        self, where: str, subject: URIRef, c: Any, citations: list[Citation]
+    ) -> tuple[URIRef, list[tuple]] | None:
+        """A number the document states: value, what it counts, optionally the country it is
+        limited to, and the words it was written as."""
+        if not isinstance(c, dict):
+            self.problem(where, "count must be a mapping with value and counts")
+            return None
+        value, counted = c.get("value"), str(c.get("counts"))
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            self.problem(where, f"count value {value!r} is not a whole number")
+            return None
+        if (COUNTED[counted], RDF.type, SKOS.Concept) not in self.ontology:
+            scheme = URIRef(str(COUNTED))
+            known = sorted(str(k).removeprefix(scheme) for k in self.ontology.subjects(SKOS.inScheme, scheme))
+            self.problem(where, f"count counts {counted!r}; one of {known}")
+            return None
+        area = self.ref(where, c["area"], {"country"}) if c.get("area") else None
+        if c.get("area") and area is None:
+            return None
+        self.check_text(where, c.get("text"), citations)
+        node = count_iri(subject, counted, area, value, c.get("text"))
+        triples = [
+            (node, RDF.type, CKG.Count),
+            (node, CKG.countValue, Literal(value, datatype=XSD.nonNegativeInteger)),
+            (node, CKG.counted, COUNTED[counted]),
+        ]
+        if area is not None:
+            triples.append((node, CKG.countArea, area))
+        if c.get("text"):
+            triples.append((node, CKG.sourceText, Literal(str(c["text"]))))
+        return node, triples
+
     def participation(self, where: str, p: Any, citations: list[Citation]) -> None:
         if not isinstance(p, dict):
             self.problem(where, "participation must be a mapping")
@@ -447,7 +527,11 @@ class _Loader:
 
 
 def load_knowledge_base(kb_dir: Path, sources_dir: Path, ontology: Graph) -> KnowledgeBase:
-    """Read knowledge/ against the sources and the ontology; raise with every problem found."""
+    """Read knowledge/ against the sources and the ontology; raise with every problem found.
+
+    An empty folder is an empty knowledge base: a build then holds what extraction read alone."""
+    if not kb_dir.is_dir():
+        raise KnowledgeBaseError(f"the knowledge base folder {kb_dir} does not exist")
     loader = _Loader(kb_dir, sources_dir, ontology)
     loader.load_documents()
     loader.load_entities()

@@ -9,20 +9,21 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from citykg.namespaces import CKG, graph_iri
+from ingest.budget import Budget, OverBudget
 from ingest.document_graph import DocumentFacts, Schema, document_facts
 from ingest.gazetteer import Gazetteer, GazetteerEntry
 from ingest.knowledge_base import KnowledgeBase
-from ingest.normalise import normalise
+from ingest.normalise import NormalisedText, normalise
 from ingest.readers import DocumentError
-from ingest.relations import extract
-from ingest.sources import SUPPORTED_SUFFIXES, Source, read_source
+from ingest.relations import Extraction, extract
+from ingest.sources import SUPPORTED_SUFFIXES, Source, document_keys, read_source
 
 YEAR = re.compile(r"\b(20[0-9]{2})\b")
 
@@ -35,6 +36,9 @@ class DocumentResult:
     source: Source | None = None
     facts: DocumentFacts | None = None
     error: str | None = None
+    text: NormalisedText | None = None
+    extraction: Extraction | None = None  # what the extractor read, before mapping to RDF
+    left_out: list[str] = field(default_factory=list)  # extracted statements the shapes refused
 
     def summary(self) -> str:
         if self.error:
@@ -46,6 +50,7 @@ class DocumentResult:
             f"{kinds['amount']} amounts, {kinds['date']} dates, {kinds['value']} values), "
             f"{len(f.proposed)} new entities, {len(f.unlinked)} ambiguous mentions, "
             f"{len(f.rejected)} facts rejected"
+            + (f", {len(self.left_out)} statements left out by the shapes" if self.left_out else "")
         )
 
 
@@ -74,18 +79,34 @@ def context_year(lines: list[str]) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-def ingest_document(path: Path, gazetteer: Gazetteer, schema: Schema, known: dict[URIRef, URIRef]) -> DocumentResult:
+def ingest_document(
+    path: Path, gazetteer: Gazetteer, schema: Schema, known: dict[URIRef, URIRef],
+    key: str | None = None, budget: Budget = Budget(), **extract_options: object,
+) -> DocumentResult:
+    """One document read into facts; ``extract_options`` go to ``extract`` (e.g. ``model``)."""
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         return DocumentResult(path, error=f"unsupported file type {path.suffix or '(none)'!r}")
     try:
-        source = read_source(path)
+        source = read_source(path, key)
+        budget.check_size(sum(len(line) + 1 for line in source.lines))
+        with budget.timed():
+            text = normalise(source.lines)
+            extraction = extract(text, gazetteer, default_year=context_year(source.lines), **extract_options)
+            facts = document_facts(source, text, extraction, schema, known, gazetteer)
     except DocumentError as error:
         return DocumentResult(path, error=str(error).removeprefix(f"{path}: "))
-    text = normalise(source.lines)
-    extraction = extract(text, gazetteer, default_year=context_year(source.lines))
-    return DocumentResult(path, source, document_facts(source, text, extraction, schema, known, gazetteer))
+    except OverBudget as error:
+        return DocumentResult(path, error=str(error))
+    except Exception as error:  # noqa: BLE001 - one document must never fail every build (issue 23)
+        return DocumentResult(path, error=f"its extraction failed ({type(error).__name__}: {error})")
+    return DocumentResult(path, source, facts, text=text, extraction=extraction)
 
 
-def ingest_documents(paths: Iterable[Path], kb: KnowledgeBase, ontology: Graph) -> list[DocumentResult]:
+def ingest_documents(paths: Iterable[Path], kb: KnowledgeBase, ontology: Graph,
+                     among: Iterable[Path] | None = None) -> list[DocumentResult]:
+    """Read documents; ``among``: every document of the graph, which their keys must be unique
+    among (when only some are read, to add them to a built graph)."""
     gazetteer, schema = gazetteer_from(kb), Schema(ontology)
-    return [ingest_document(p, gazetteer, schema, kb.entity_types) for p in paths]
+    paths = list(paths)
+    keys = document_keys(list(dict.fromkeys([*(among or []), *paths])))
+    return [ingest_document(p, gazetteer, schema, kb.entity_types, keys[p]) for p in paths]

@@ -7,6 +7,7 @@ form feed or a Unicode line separator inside a line never shifts the numbering.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -88,14 +89,21 @@ def read_document(path: str | Path, *, max_bytes: int = MAX_BYTES) -> SourceDocu
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
-    """Read the raw bytes, refusing missing, unreadable, empty and oversized files early."""
+    """Read the raw bytes, refusing missing, unreadable, empty and oversized files early.
+
+    A symbolic link is not followed: a link in a documents folder could name any file the
+    build can read (``/etc/passwd`` was served as a document's title, issue 23).
+    """
     try:
+        if path.is_symlink():
+            raise DocumentError(f"{path}: is a symbolic link, not followed; copy the document itself")
         size = path.stat().st_size
         if size > max_bytes:
             raise DocumentError(f"{path}: file too large ({size} bytes, limit {max_bytes})")
         if size == 0:
             raise DocumentError(f"{path}: empty file")
-        with path.open("rb") as handle:
+        # O_NOFOLLOW: a link put in place between the check and the open is refused as well.
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW), "rb") as handle:
             raw = handle.read(max_bytes + 1)
     except PermissionError as exc:
         raise DocumentError(f"{path}: unreadable (permission denied)") from exc

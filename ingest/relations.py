@@ -13,17 +13,21 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
 
 from ingest.amounts import AmountMention, find_amounts
 from ingest.dates import DateMention, DateRange, find_dates
 from ingest.gazetteer import EntityMention, Gazetteer, ProposedEntity, type_from_name
+from ingest.mission import MISSION_NAME
 from ingest.normalise import NormalisedText, fold
+from ingest.relation_model import (MODEL_FILE, NONE, VALUE_MODEL_FILE, RelationModel, Span,
+                                   candidate_pairs, value_pairs)
 
 Node = EntityMention | ProposedEntity
 Value = Node | AmountMention | DateMention | str
 
-MISSION_NAME = "Misiunea UE pentru 100 de orașe inteligente și neutre climatic"
 
 ORG_TYPES = {"University", "ResearchInstitute", "Company", "PublicAuthority", "Ministry",
              "CityHall", "Agency", "NGO", "Association", "Cluster", "ProfessionalBody",
@@ -74,6 +78,8 @@ class Extraction:
     amounts: list[AmountMention]
     dates: list[DateMention | DateRange]
     main_subject: Node | None
+    nodes: list[Node] = field(default_factory=list)  # every entity occurrence, in text order
+    sentences: list[tuple[int, int]] = field(default_factory=list)
 
 
 def node_key(node: Node) -> tuple[str, ...]:
@@ -136,9 +142,15 @@ class _Sentence:
     end: int
 
 
+_SHIPPED = object()  # extract()'s default: the relation model that ships with the project
+
+
 def extract(text: NormalisedText, gazetteer: Gazetteer, *,
-            default_year: int | None = None) -> Extraction:
-    """Read the facts of one normalised document."""
+            default_year: int | None = None, model: RelationModel | None | object = _SHIPPED,
+            value_model: RelationModel | None | object = _SHIPPED) -> Extraction:
+    """Read the facts of one normalised document: the rules, then the relation model for the
+    pairs of entities the rules said nothing about, and the value model for the amounts and
+    dates no rule placed (``None``: the rules alone)."""
     s = text.text
     folded = fold(s)
     mentions = gazetteer.find(s)
@@ -147,14 +159,152 @@ def extract(text: NormalisedText, gazetteer: Gazetteer, *,
     doc = _Doc(text, folded, nodes, find_amounts(s), [], _paragraphs(s), main, gazetteer)
     doc.dates = [d for d in find_dates(s, default_year=default_year) if not _in_a_name(doc, d)]
     facts: list[Fact] = []
-    for sentence in _sentences(s):
+    sentences = _sentences(s)
+    for sentence in sentences:
         for rule in _SENTENCE_RULES:
             facts.extend(rule(doc, sentence))
     for rule in _DOCUMENT_RULES:
         facts.extend(rule(doc))
-    facts = _dedupe(facts)
+    model = shipped_model(MODEL_FILE) if model is _SHIPPED else model
+    value_model = shipped_model(VALUE_MODEL_FILE) if value_model is _SHIPPED else value_model
+    spans = [(x.start, x.end) for x in sentences]
+    if model is not None:
+        facts.extend(_model_facts(doc, spans, model, facts))
+    if value_model is not None:
+        facts.extend(_value_facts(doc, spans, value_model, facts))
+    facts = _dedupe([f for f in facts if _asserted(doc, f)])
     proposals = _proposals_of(doc.nodes, facts)
-    return Extraction(facts, mentions, proposals, doc.amounts, doc.dates, main)
+    return Extraction(facts, mentions, proposals, doc.amounts, doc.dates, main, list(doc.nodes), spans)
+
+
+_NEGATED = re.compile(r"(?<![\w])(?:nu|n-a|n-au|nici|not|never|no\s+longer|fara\s+a)(?![\w])")
+_PLANNED = re.compile(r"(?<![\w])(?:va|vor|ar\s+urma|urmeaza\s+sa|intentioneaza|isi\s+propune|will|plans?\s+to|"
+                      r"intends?\s+to|in\s+curs\s+de\s+evaluare|in\s+evaluare|pending|estimativ)(?![\w])")
+
+
+def _asserted(doc: _Doc, fact: Fact) -> bool:
+    """False for a fact its own words deny ("nu a fost selectat", "is not a partner") and for
+    a relation they only plan ("va depune", "will join"): neither is a fact yet."""
+    words = doc.folded[max(0, fact.start - 30):fact.end]
+    if _NEGATED.search(words):
+        return False
+    return fact.kind != "relation" or not _PLANNED.search(words)
+
+
+@lru_cache(maxsize=2)
+def shipped_model(path: Path) -> RelationModel | None:
+    return RelationModel.load(path)
+
+
+def value_mentions(doc_values: Iterable[AmountMention | DateMention | DateRange]) -> list[AmountMention | DateMention]:
+    """Amounts and dates one by one (a period gives its start and its end)."""
+    out: list[AmountMention | DateMention] = []
+    for v in doc_values:
+        out += [v.start, v.end] if isinstance(v, DateRange) else [v]
+    return out
+
+
+def value_spans(values: list[AmountMention | DateMention]) -> list[Span]:
+    return [Span(v.start, v.end, "Amount" if isinstance(v, AmountMention) else "Date") for v in values]
+
+
+_VALUE_PROPERTIES = {"budget": "budget", "call_budget": "budget", "eu_contribution": "funding",
+                     "allocation": "allocation", "start": "startDate", "end": "endDate",
+                     "signature": "signedDate", "deadline": "deadline", "publication": "openingDate",
+                     "event": "startDate"}
+
+
+def _value_facts(doc: _Doc, sentences: list[tuple[int, int]], model: RelationModel,
+                 ruled: list[Fact]) -> list[Fact]:
+    """Each amount or date no rule placed, given to the entity the value model finds it is of."""
+    placed = {f.object.start for f in ruled if isinstance(f.object, (AmountMention, DateMention))}
+    values = [v for v in value_mentions([*doc.amounts, *doc.dates]) if v.start not in placed]
+    spans = model_spans(doc.nodes)
+    main = next((sp for sp, n in zip(spans, doc.nodes) if n is doc.main), None)
+    best: dict[int, tuple[float, int, str]] = {}
+    for v, e, features in value_pairs(doc.s, sentences, value_spans(values), spans, main):
+        label, probability = model.classify(features)
+        if label != NONE and probability >= model.threshold and probability > best.get(v, (0.0,))[0]:
+            best[v] = (probability, e, label)
+    facts = []
+    for v, (probability, e, label) in sorted(best.items()):
+        value, entity, prop = values[v], doc.nodes[e], _VALUE_PROPERTIES.get(label)
+        if prop is None or (prop == "allocation") != (entity.type in ORG_TYPES - {None, "City", "CityDistrict"}):
+            continue
+        rule, spans_ = f"model.{label}", [(value.start, value.end), (entity.start, entity.end)]
+        if prop == "allocation":
+            sentence = next(x for x in sentences if x[0] <= value.start < x[1])
+            project = next((n for n in doc.nodes_in(*sentence, PROJECT_TYPES)), doc.main)
+            if project is None:
+                continue
+            facts.append(doc.fact(project, "allocation", value, rule, spans_, probability, participant=entity))
+        else:
+            facts.append(doc.fact(entity, prop, value, rule, spans_, probability))
+    return facts
+
+
+def model_spans(nodes: list[Node]) -> list[Span]:
+    return [Span(n.start, n.end, n.type) for n in nodes]
+
+
+def _model_facts(doc: _Doc, sentences: list[tuple[int, int]], model: RelationModel,
+                 ruled: list[Fact]) -> list[Fact]:
+    """Facts the relation model reads between pairs of entities the rules left alone."""
+    done = {frozenset((node_key(f.subject), node_key(f.object))) for f in ruled
+            if isinstance(f.object, (EntityMention, ProposedEntity))}
+    spans = model_spans(doc.nodes)
+    main = next((sp for sp, n in zip(spans, doc.nodes) if n is doc.main), None)
+    found: list[tuple[float, str, Node, Node]] = []
+    for i, j, features in candidate_pairs(doc.s, sentences, spans, main):
+        a, b = doc.nodes[i], doc.nodes[j]
+        if frozenset((node_key(a), node_key(b))) in done or node_key(a) == node_key(b):
+            continue
+        label, probability = model.classify(features)
+        if label == NONE or probability < model.threshold:
+            continue
+        subject, obj = (a, b) if label[-1] == ">" else (b, a)
+        found.append((probability, label[:-1], subject, obj))
+    facts, taken = [], set()
+    for probability, predicate, subject, obj in sorted(found, key=lambda x: -x[0]):
+        # one coordinator and lead partner a project, one city and country an organisation:
+        # the most likely pair wins and the others of the same sentence are not read as more
+        if predicate in _ONE_PER_SUBJECT:
+            slot = (predicate, node_key(obj if predicate == "leadPartnerOf" else subject),
+                    obj.type if predicate == "locatedIn" else "")
+            if slot in taken:
+                continue
+            taken.add(slot)
+        fact = _gold_fact(doc, predicate, subject, obj, probability, (subject.start, subject.end), (obj.start, obj.end))
+        if fact is not None:
+            facts.append(fact)
+    return facts
+
+
+_ONE_PER_SUBJECT = {"coordinatedBy", "leadPartnerOf", "locatedIn"}
+
+
+def _gold_fact(doc: _Doc, predicate: str, subject: Node, obj: Node, confidence: float,
+               *spans: tuple[int, int]) -> Fact | None:
+    """A relation named as the corpus names it (``partnerOf``: organisation -> project) as the
+    ontology's fact (``partner``: project -> organisation)."""
+    rule = f"model.{predicate}"
+    if predicate == "coordinatedBy":
+        return doc.fact(subject, "coordinator", obj, rule, spans, confidence)
+    if predicate in ("partnerOf", "leadPartnerOf"):
+        return doc.fact(obj, "partner" if predicate == "partnerOf" else "leadPartner", subject, rule, spans, confidence)
+    if predicate == "fundedBy":
+        return doc.fact(subject, "fundedUnderCall" if obj.type == "Call" else "fundedBy", obj, rule, spans, confidence)
+    if predicate == "selectedFor":
+        return doc.fact(obj, "selectedCity", subject, rule, spans, confidence)
+    if predicate == "organisedBy":
+        return doc.fact(subject, "managedBy" if subject.type == "Call" else "organisedBy", obj, rule, spans, confidence)
+    if predicate == "locatedIn":
+        if obj.type not in ("City", "Country"):
+            return None
+        return doc.fact(subject, obj.type.lower(), obj, rule, spans, confidence)
+    if predicate in ("memberOf", "hostedBy"):
+        return doc.fact(subject, predicate, obj, rule, spans, confidence)
+    return None
 
 
 def _in_a_name(doc: _Doc, when: DateMention | DateRange) -> bool:
@@ -1437,14 +1587,17 @@ def _dedupe(facts: list[Fact]) -> list[Fact]:
 
 
 def _proposals_of(nodes: list[Node], facts: list[Fact]) -> list[ProposedEntity]:
-    """Proposed entities, one per identity: those among the nodes and those facts made."""
+    """Proposed entities, one per identity: those among the nodes and those facts made, each
+    with every way the document writes it as an alias ("Misiunii UE pentru orașe neutre
+    climatic" and "Misiunea" are one Mission)."""
     found: dict[tuple, ProposedEntity] = {}
-    for fact in facts:
-        for value in (fact.subject, fact.object, fact.participant):
-            if isinstance(value, ProposedEntity):
-                found.setdefault(node_key(value), value)
-    for node in nodes:
-        if isinstance(node, ProposedEntity):
-            found.setdefault(node_key(node), node)
-    return list(found.values())
+    surfaces: dict[tuple, dict[str, None]] = {}
+    values = [v for fact in facts for v in (fact.subject, fact.object, fact.participant)]
+    for value in [*values, *nodes]:
+        if isinstance(value, ProposedEntity):
+            key = node_key(value)
+            found.setdefault(key, value)
+            surfaces.setdefault(key, {}).update(dict.fromkeys((value.text, *value.aliases)))
+    return [replace(p, aliases=tuple(a for a in surfaces[k] if a and a not in (p.name, p.text)))
+            for k, p in found.items()]
 

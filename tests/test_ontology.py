@@ -222,7 +222,7 @@ def test_required_extra_terms(ontology):
     for name in ("hasParticipation", "inProject", "participant", "role", "allocation",
                  "hasParticipant", "coordinator", "leadPartner", "partner", "city", "country",
                  "wikidata", "ror", "sourceDocument", "lineStart", "lineEnd", "method", "about",
-                 "surfaceForm", "signedDate", "grantAgreement", "acronym", "isoCode", "dateText",
+                 "surfaceForm", "signedDate", "grantAgreement", "acronym", "isoCode",
                  "sourceText", "approximate", "fileName", "sha256", "lineCount", "documentKind"):
         assert CKG[name] in properties(ontology), name
     assert (CKG.hasParticipation, OWL.inverseOf, CKG.inProject) in ontology
@@ -493,7 +493,6 @@ ex:dovada-1 a ckg:Evidence ;
     ckg:lineStart "7"^^xsd:positiveInteger ;
     ckg:lineEnd "7"^^xsd:positiveInteger ;
     ckg:method "reviewed" ;
-    ckg:dateText "15 noiembrie 2024" ;
     ckg:surfaceForm "semnat pe 15 noiembrie 2024" .
 
 ex:dovada-2 a ckg:Evidence ;

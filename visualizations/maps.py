@@ -56,8 +56,11 @@ def make_map(
     width: int = 1920,
     height: int = 1080,
     date: Date | None = None,
+    include_proposed: bool = False,
 ) -> MapFile:
-    """Load the network with the filters, then draw or export it."""
+    """Load the network with the filters, then draw or export it (from the reviewed layer
+    unless ``include_proposed``)."""
+    store = store.layer(include_proposed)
     check_format(fmt)
     style.check_lang(lang)
     if size_by not in style.SIZE_BY:

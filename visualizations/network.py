@@ -81,7 +81,11 @@ EDGE_FAMILIES: dict[str, str] = {
     "subOrganisationOf": "membership", "partOf": "membership",
     "managedBy": "organisation", "launchedBy": "organisation", "hostedBy": "organisation",
     "establishedBy": "organisation", "organisedBy": "organisation",
-    "basedOn": "other", "relatedTo": "other",
+    "designatedBy": "organisation", "nationalContactPoint": "organisation", "endorsedBy": "organisation",
+    "cofunds": "funding", "commitsTo": "membership",
+    "basedOn": "other", "relatedTo": "other", "presentedAt": "other", "drafts": "other",
+    "advises": "other", "cooperatesWith": "other", "supports": "other", "contributesTo": "other",
+    "alignedWith": "other",
 }
 ROLES = ("coordinator", "leadPartner", "partner")
 DATE_FACTS = ("startDate", "endDate", "signedDate", "openingDate", "deadline", "foundingDate")

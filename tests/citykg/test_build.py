@@ -20,7 +20,9 @@ from citykg.store import EmbeddedStore
 
 
 def table(store, name: str, **params) -> list[dict[str, str]]:
-    result = run_named_query(store, name, params)
+    """A named query's answer from the reviewed layer, as every default answer is: what
+    extraction proposes beside it is the review's business, not the build's."""
+    result = run_named_query(store.reviewed(), name, params)
     names = [v.value for v in result.variables]
     return [{n: row[n].value for n in names if row[n] is not None} for row in result]
 

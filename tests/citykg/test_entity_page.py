@@ -51,7 +51,7 @@ def test_every_fact_has_its_sources(utcn):
     facts = {(f.subject.id, f.property, f.object.id if f.object else f.value): f for f in utcn.facts}
     assert ("org/utcn", "memberOf", "initiative/eut-plus") in facts
     assert lines(facts[("org/utcn", "memberOf", "initiative/eut-plus")].sources) == {"000:19"}
-    assert ("org/utcn", "relatedTo", "org/primaria-cluj-napoca") in facts
+    assert ("org/utcn", "advises", "org/primaria-cluj-napoca") in facts
     assert all(f.sources for f in utcn.facts)
     assert not any(f.property in ("participant", "partner") for f in utcn.facts)  # in Projects instead
 

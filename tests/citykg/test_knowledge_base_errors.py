@@ -134,3 +134,29 @@ def test_all_problems_reported_at_once(tiny_kb):
 
 def test_real_knowledge_base_dir_exists():
     assert (KNOWLEDGE_DIR / "documents.yaml").is_file()
+
+
+def test_related_to_is_refused_where_a_specific_property_fits(tiny_kb):
+    """An organisation tied to a project can be a member of it or contribute to it: saying only
+    ``relatedTo`` hides which, so the build names the properties to choose from."""
+    kb, sources = tiny_kb
+    edit(kb / "facts" / "a.yaml", lambda d: d.append(
+        {"subject": "org/ux", "property": "relatedTo", "object": "project/greentest", "source": "a:3-4"}))
+    message = problems(kb, sources)
+    assert "facts/a.yaml entry 4" in message and "relatedTo where a specific property" in message
+    assert "contributesTo" in message and "memberOf" in message
+
+
+def test_count_must_say_what_it_counts(tiny_kb):
+    kb, sources = tiny_kb
+    edit(kb / "facts" / "a.yaml", lambda d: d.append(
+        {"subject": "project/greentest", "property": "count", "count": {"value": 2, "counts": "apples"}, "source": "a:3"}))
+    message = problems(kb, sources)
+    assert "facts/a.yaml entry 4" in message and "count counts 'apples'; one of" in message and "'applications'" in message
+
+
+def test_count_value_must_be_a_whole_number(tiny_kb):
+    kb, sources = tiny_kb
+    edit(kb / "facts" / "a.yaml", lambda d: d.append(
+        {"subject": "project/greentest", "property": "count", "count": {"value": "two", "counts": "selected"}, "source": "a:3"}))
+    assert "count value 'two' is not a whole number" in problems(kb, sources)

@@ -201,5 +201,5 @@ def test_health_says_when_the_indexes_could_not_be_read(tmp_path):
         while time.monotonic() < deadline and client.get("/health").json()["indexes"] == "reading":
             time.sleep(0.05)
         health = client.get("/health").json()
-        assert health["status"] == "ok" and health["indexes"] == "failed", health
+        assert health["status"] == "failed" and health["indexes"] == "failed", health
         assert "build" in health["indexes_error"], health

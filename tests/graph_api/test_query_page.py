@@ -57,6 +57,14 @@ def test_plain_editor_when_yasgui_is_missing(client, monkeypatch):
     assert 'id="plain-editor"' in page
 
 
+def test_the_model_page_is_linked_and_shows_the_patterns(client):
+    page = client.get("/")
+    assert 'href="/model"' in page.text
+    model = client.get("/model")
+    assert model.status_code == 200 and model.headers["content-type"].startswith("text/html")
+    assert "<h2>Prefixes</h2>" in model.text and "kgorg:" in model.text and "ckg:hasParticipant" in model.text
+
+
 # issue 19, point 5 ----------------------------------------------------------------------------
 
 def test_the_page_links_every_part_of_the_service(client):

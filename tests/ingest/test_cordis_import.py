@@ -24,7 +24,8 @@ from ingest.cordis import (
 CORDIS = PROJECT_ROOT.parent / "shared" / "data" / "cordis"
 KG = "https://w3id.org/citykg/"
 PREFIX = ("PREFIX ckg: <https://w3id.org/citykg/ontology#> PREFIX schema: <https://schema.org/>\n"
-          "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n")
+          "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
+          "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX kg: <https://w3id.org/citykg/>\n")
 
 ORG_HEADER = ('"projectID","projectAcronym","organisationID","vatNumber","name","shortName","SME","activityType",'
               '"street","postCode","city","country","nutsCode","geolocation","organizationURL","contactForm",'
@@ -176,7 +177,8 @@ def test_cordis_reimport_is_idempotent(tmp_path):
     digest = hashlib.sha256(first.output.read_bytes()).hexdigest()
     second = import_cordis(folder, tmp_path / "imports")
     assert hashlib.sha256(second.output.read_bytes()).hexdigest() == digest
-    assert sorted(p.name for p in (tmp_path / "imports").iterdir()) == ["cordis-report.md", "cordis.nq", "links-cordis.nq"]
+    assert sorted(p.name for p in (tmp_path / "imports").iterdir()) == [
+        "cordis-report.md", "cordis.nq", "inferred-cordis.nq", "links-cordis.nq"]
 
 
 # bad input ------------------------------------------------------------------------------------
@@ -294,3 +296,39 @@ def test_cordis_odd_bytes_do_not_stop_the_import(tmp_path):
     report = import_cordis(folder, tmp_path / "imports")
     assert report.rows["topics.csv"] == 3 and report.bad == []
     load(report.output)  # the N-Quads stay valid
+
+
+def test_cordis_programmes_have_names_not_only_codes(cordis_sample_import):
+    """Before, programme/cordis-horizon-3-2 and the pillars above every part were bare codes:
+    every programme part now has a name, and those of the table an English and a Romanian one."""
+    _, store = cordis_sample_import
+    unnamed = store.query(PREFIX + """
+        SELECT ?p WHERE { ?p a ckg:Programme FILTER NOT EXISTS { ?p skos:prefLabel ?l } }""",
+        use_default_graph_as_union=True)
+    assert not [row["p"].value for row in unnamed]
+    for code in ("HORIZON.3.2", "HORIZON.2", "H2020-EU.3."):
+        for lang in ("en", "ro"):
+            assert ask(store, f'?p skos:notation "{code}" ; skos:prefLabel ?l FILTER(LANG(?l) = "{lang}")'), (code, lang)
+    assert ask(store, '?p skos:notation "HORIZON.2.5" ; skos:prefLabel "Climate, Energy and Mobility"@en')
+
+
+def test_cordis_frameworks_are_the_knowledge_base_programmes(cordis_sample_import):
+    """H2020 and HORIZON codes hang under programme/horizon-2020 / horizon-europe, the
+    knowledge base's Orizont 2020 / Orizont Europa: one programme, whichever source names it."""
+    _, store = cordis_sample_import
+    assert ask(store, '?p skos:notation "H2020-EU.3." ; ckg:partOfProgramme kg:programme\\/horizon-2020')
+    assert ask(store, '?p skos:notation "HORIZON.2" ; ckg:partOfProgramme kg:programme\\/horizon-europe')
+    assert not ask(store, '?p a ckg:Programme ; skos:notation ?code FILTER(?code IN ("H2020", "HORIZON"))')
+
+
+def test_cordis_shortcuts_and_periods_are_imported_into_the_inferred_graph(cordis_sample_import):
+    """``?project ckg:hasParticipant ?x`` answers for imported projects too, and their dates have
+    periods, in graph/inferred (an import is too large to derive at every build)."""
+    report, _ = cordis_sample_import
+    inferred = load(report.output.with_name("inferred-cordis.nq"))
+    graphs = {q.graph_name.value for q in inferred}
+    assert graphs == {"https://w3id.org/citykg/graph/inferred"}
+    assert ask(inferred, "?project ckg:hasParticipant ?org . ?org ckg:memberOf ?project")
+    assert ask(inferred, '?project ckg:startPeriod/ckg:periodStart ?day ; ckg:endPeriod/ckg:precision "day"')
+    stated = report.output.read_text(encoding="utf-8")
+    assert "hasParticipant" not in stated and "periodStart" not in stated

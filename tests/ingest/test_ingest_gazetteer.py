@@ -7,6 +7,7 @@ import random
 import pytest
 
 from ingest.gazetteer import Gazetteer, GazetteerEntry, propose_entities
+from ingest.mission import MISSION_NAME
 
 ENTRIES = [
     GazetteerEntry("ex:tuiasi", "University",
@@ -138,7 +139,7 @@ def test_acronym_in_brackets_after_a_name() -> None:
 
 
 def test_acronym_must_fit_the_name() -> None:
-    assert proposals("vorbim de Rețeaua Orașelor Verzi (XYZ) azi") == []
+    assert proposals("vorbim de Orașele Verzi Unite (XYZ) azi") == []
 
 
 def test_head_words_give_type_and_nominative_name() -> None:
@@ -194,7 +195,8 @@ def test_types_of_other_heads() -> None:
 
 def test_company_forms() -> None:
     assert proposals("furnizor: Electrica Furnizare SA și Verde Construct S.R.L. din Arad") == [
-        ("Electrica Furnizare SA", "Company", None), ("Verde Construct S.R.L.", "Company", None)]
+        ("Electrica Furnizare SA", "Company", None), ("Verde Construct S.R.L.", "Company", None),
+        ("Arad", "City", None)]
 
 
 def test_gazetteer_filters_known_proposals(gazetteer: Gazetteer) -> None:
@@ -223,3 +225,154 @@ def test_bug_quoted_part_of_a_name_matches_the_unquoted_label() -> None:
         assert gazetteer.lookup(written) is not None and gazetteer.lookup(written).iri == "ex:ubb"
     assert found(gazetteer, "la Universitatea „Babeș-Bolyai” din oraș")[0][:2] == \
         ("ex:ubb", "Universitatea „Babeș-Bolyai”")
+
+
+def test_heads_of_public_bodies_and_networks_in_the_genitive() -> None:
+    text = ("Sprijinul Comisiei Europene și al Uniunii Europene ajunge prin Autoritatea Națională "
+            "de Reglementare, iar Rețeaua Orașelor Reci are membri noi.")
+    assert [(p.name, p.type) for p in propose_entities(text)] == [
+        ("Comisia Europeană", "PublicAuthority"), ("Uniunea Europeană", "Association"),
+        ("Autoritatea Națională de Reglementare", "PublicAuthority"),
+        ("Rețeaua Orașelor Reci", "Network")]
+
+
+def test_foreign_heads_with_their_own_connectors() -> None:
+    text = ("Parteneri: Instituto de Estudos Urbanos do Douro; Gemeente Westerhaven; Comune di "
+            "Montalto; Fundación Ciudad Fresca; Hochschule Nordheim für Technik.")
+    assert [(p.name, p.type) for p in propose_entities(text)] == [
+        ("Instituto de Estudos Urbanos do Douro", "ResearchInstitute"),
+        ("Gemeente Westerhaven", "CityHall"), ("Comune di Montalto", "CityHall"),
+        ("Fundación Ciudad Fresca", "NGO"), ("Hochschule Nordheim für Technik", "University")]
+
+
+def test_names_whose_head_comes_last() -> None:
+    text = ("Led by Sector 4 City Hall with Nordby kommune, the Baltic Clean Streets Network and "
+            "the European Commission. A European Partnership pays; the Agency decides.")
+    assert [(p.name, p.type) for p in propose_entities(text)] == [
+        ("Sector 4 City Hall", "CityHall"), ("Nordby kommune", "CityHall"),
+        ("Baltic Clean Streets Network", "Network"), ("European Commission", "PublicAuthority")]
+
+
+def test_english_ministry_names_a_list_of_fields_but_not_a_list_of_cities() -> None:
+    assert proposals("funded by the Ministry of Energy, Transport and Housing and the City of "
+                     "Brăila, Galați and Tulcea.")[:2] == [
+        ("Ministry of Energy, Transport and Housing", "Ministry", None), ("City of Brăila", "City", None)]
+
+
+def test_european_company_forms_and_no_number_before_the_name() -> None:
+    assert [p.name for p in propose_entities(
+        "sume: 95 000 Termo Nord SRL; Fjellby Kraft AS; Stadtwerk\nOstheim GmbH; ALFA DATE SA")] == [
+        "Termo Nord SRL", "Fjellby Kraft AS", "Stadtwerk Ostheim GmbH", "ALFA DATE SA"]
+
+
+def test_name_stops_at_field_label_second_number_and_document_word() -> None:
+    assert [p.name for p in propose_entities(
+        "Operator: Ministerul Apelor Promotor (coordonator): Primăria Sectorului 3 12 mai 2024 "
+        "CONSILIUL LOCAL AL MUNICIPIULUI DEJ HOTĂRÂRE privind")] == [
+        "Ministerul Apelor", "Primăria Sectorului 3", "CONSILIUL LOCAL AL MUNICIPIULUI DEJ"]
+
+
+def test_genitive_list_after_comma_and_a() -> None:
+    assert proposals("Unitatea Executivă pentru Finanțarea Școlilor, a Cercetării și Inovării "
+                     "(UEFSCI) anunță")[0] == (
+        "Unitatea Executivă pentru Finanțarea Școlilor, a Cercetării și Inovării", "Agency", "UEFSCI")
+
+
+def test_a_name_in_capitals_ends_where_the_capitals_end() -> None:
+    assert proposals("Coordinated by UNIVERSITATEA DIN NORDHEIM Germany Net EU contribution")[0] == \
+        ("UNIVERSITATEA DIN NORDHEIM", "University", None)
+
+
+def test_a_place_head_goes_on_only_into_a_genitive_head() -> None:
+    assert [p.name for p in propose_entities(
+        "Sectorul 4 al Municipiului București și Municipiul Turda în Adunarea Generală")] == [
+        "Sectorul 4 al Municipiului București", "Municipiul Turda"]
+
+
+def test_bare_acronyms_written_twice_or_named_in_brackets() -> None:
+    text = ("Agenția Locală de Energie (ALE) lucrează cu ALE și cu CNCS. CNCS finanțează. "
+            "Costul: 500 EUR, adică EUR 500. Programul IV. Apelul DUT 2024 și DUT 2025.")
+    assert [(p.name, p.rule) for p in propose_entities(text) if p.type is None] == [
+        ("ALE", "propose.bare_acronym"), ("CNCS", "propose.bare_acronym"),
+        ("CNCS", "propose.bare_acronym")]
+
+
+def test_capitals_of_a_heading_are_not_acronyms() -> None:
+    assert propose_entities("BUGET INDICATIV TOTAL\nBUGET INDICATIV TOTAL\nDetalii") == []
+
+
+def test_regional_development_agency_by_its_acronym() -> None:
+    assert [(p.name, p.type, p.text) for p in propose_entities(
+        "Apelul lansat de ADR Sud-Est, împreună cu ADR CENTRU.")] == [
+        ("Agenția pentru Dezvoltare Regională Sud-Est", "Agency", "ADR Sud-Est"),
+        ("Agenția pentru Dezvoltare Regională Centru", "Agency", "ADR CENTRU")]
+
+
+def test_the_mission_in_any_wording_is_one_entity() -> None:
+    text = ("Orașul vrea în Misiunea celor 100 de orașe neutre climatic; a aderat la Misiunii UE "
+            "privind orașele inteligente și neutre climatic. The EU Mission for Climate-Neutral and "
+            "Smart Cities. #CitiesMission")
+    found = [(p.name, p.type, p.text) for p in propose_entities(text) if p.type == "Mission"]
+    assert {name for name, _, _ in found} == {MISSION_NAME}
+    assert [t for _, _, t in found] == [
+        "Misiunea celor 100 de orașe neutre climatic",
+        "Misiunii UE privind orașele inteligente și neutre climatic",
+        "EU Mission for Climate-Neutral and Smart Cities", "CitiesMission"]
+
+
+def test_a_name_that_runs_into_the_missions_name_takes_all_of_it() -> None:
+    assert [(p.name, p.type) for p in propose_entities(
+        "Orașul a primit Eticheta Misiunii UE pentru orașe neutre climatic, iar Hub-ului "
+        "Național al Misiunii „Orașe neutre climatic” i se alătură.")] == [
+        ("Eticheta Misiunii UE pentru orașe neutre climatic", "Initiative"),
+        ("Hub-ul Național al Misiunii „Orașe neutre climatic”", "Hub")]
+
+
+def test_events_and_funds_by_head_without_where_they_are_held() -> None:
+    assert [(p.name, p.type) for p in propose_entities(
+        "Participanții Conferinței Naționale „Apa în Oraș” din Brăila și Forumul Urban Nord, "
+        "finanțate prin Fondul Social European.")] == [
+        ("Conferința Națională „Apa în Oraș”", "Event"), ("Brăila", "City"),
+        ("Forumul Urban Nord", "Event"), ("Fondul Social European", "Programme")]
+
+
+def test_quoted_names_run_through_commas_and_end_at_the_closing_quote() -> None:
+    assert [p.name for p in propose_entities(
+        "Atelierul „Orașe calde, orașe reci” Brăila și Universitatea „Ion Ionescu” din Iași.")] == [
+        "Atelierul „Orașe calde, orașe reci”", "Brăila", "Universitatea „Ion Ionescu” din Iași"]
+
+
+def test_foreign_names_do_not_take_romanian_connectors() -> None:
+    assert [p.name for p in propose_entities(
+        "Partener: Hochschule Nordheim für Technik din Germania")] == [
+        "Hochschule Nordheim für Technik", "Germania"]
+
+
+def test_a_generic_head_before_a_code_name_gives_the_code_name_as_alias() -> None:
+    [platform] = propose_entities("Datele sunt pe Platforma DateVerde din martie.")
+    assert (platform.name, platform.aliases) == ("Platforma DateVerde", ("DateVerde",))
+
+
+def test_funding_programmes_by_name_in_any_case_and_language() -> None:
+    text = ("Proiectul, finanțat prin Programului Orizont Europa, apoi din Fondului European de "
+            "Dezvoltare Regională și din Horizon Europe, nu din URBACT IV.")
+    assert [(p.name, p.text) for p in propose_entities(text) if p.type == "Programme"] == [
+        ("Orizont Europa", "Orizont Europa"),
+        ("Fondul European de Dezvoltare Regională", "Fondului European de Dezvoltare Regională"),
+        ("Orizont Europa", "Horizon Europe"), ("URBACT IV", "URBACT IV")]
+
+
+def test_a_programme_the_graph_knows_is_not_proposed() -> None:
+    known = Gazetteer([GazetteerEntry("ex:he", "Programme", ["Orizont Europa", "Horizon Europe"])])
+    assert [p for p in known.propose_entities("Finanțare din Horizon Europe.") if p.type == "Programme"] == []
+
+
+def test_mixed_case_made_names_but_not_common_tools() -> None:
+    assert [(p.name, p.rule) for p in propose_entities(
+        "Datele sunt pe DateVerde, rețeaua GreenLoop Nord le folosește; anunț pe LinkedIn "
+        "și #CityLab.")] == [("DateVerde", "propose.camel_case"), ("GreenLoop Nord", "propose.camel_case")]
+
+
+def test_a_company_name_does_not_take_the_full_stop_after_it() -> None:
+    assert [p.text for p in propose_entities("Contract cu Termo Vest SRL. Apoi firma Alfa S.A. a semnat.")] == [
+        "Termo Vest SRL", "Alfa S.A."]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -199,7 +200,7 @@ def test_too_large_is_checked_before_reading(tmp_path: Path, monkeypatch) -> Non
     def no_read(*args, **kwargs):
         raise AssertionError("the file must not be opened")
 
-    monkeypatch.setattr(Path, "open", no_read)
+    monkeypatch.setattr(os, "open", no_read)
     with pytest.raises(DocumentError, match=r"mare\.txt.*too large"):
         read_document(path, max_bytes=1000)
 
@@ -210,7 +211,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch) -> None:
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "open", denied)
+    monkeypatch.setattr(os, "open", denied)
     with pytest.raises(DocumentError, match=r"secret\.txt.*unreadable"):
         read_document(path)
 
@@ -254,3 +255,10 @@ def test_real_documents_read_with_cat_n_numbering(path: Path) -> None:
     assert doc.language == "ro"
     assert doc.encoding == "utf-8"
     assert doc.title
+
+
+def test_a_symbolic_link_is_not_followed(tmp_path: Path) -> None:
+    """A link in a documents folder named /etc/passwd, which was read as a document (issue 23)."""
+    (tmp_path / "passwd.txt").symlink_to("/etc/passwd")
+    with pytest.raises(DocumentError, match=r"passwd\.txt.*symbolic link"):
+        read_document(tmp_path / "passwd.txt")

@@ -256,4 +256,6 @@ def test_an_overlong_url_is_refused_by_the_server(server):
 
 def test_many_parameters_are_refused_or_answered(server):
     status, body = raw_get(server, "/queries/class_counts?" + "&".join(f"p{i}=1" for i in range(5_000)))
+    assert status == 414 and b"above the limit" in body  # 40 KB of URL: refused before the route
+    status, body = raw_get(server, "/queries/class_counts?" + "&".join(f"p{i}=1" for i in range(1_000)))
     assert status == 400 and b"has no parameter" in body
