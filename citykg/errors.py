@@ -85,8 +85,13 @@ class InvalidParameterError(QueryError):
     def __init__(self, parameter: str, value: object, problem: str, candidates: list[dict] | None = None) -> None:
         self.parameter = parameter
         self.value = value
+        self.problem = problem
         self.candidates = candidates or []
         super().__init__(f"parameter {parameter!r}: {problem}")
+
+    def __reduce__(self):
+        """Rebuilt whole when it crosses from a query worker's process to the server's."""
+        return type(self), (self.parameter, self.value, self.problem, self.candidates)
 
 
 class DecisionRefusedError(CityKGError):

@@ -89,7 +89,7 @@ _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _PROPERTY = {name: str(getattr(CKG, name)) for name in (
     "fundedBy", "fundedUnderCall", "partOfProgramme", "city", "governs", "startDate", "endDate",
-    "signedDate", "country", "relatedTo")}
+    "signedDate", "country", "relatedTo", "supports", "partOf")}
 #: The property of the statement a participation is cited by (see :func:`participation_statement`).
 _PARTICIPANT = str(CKG.participant)
 #: Runs a search's allocation query while its own thread asks for the document lines: the two are
@@ -1004,7 +1004,7 @@ _ROLE_IN = {"coordinator": "coordinator of", "lead-partner": "lead partner in", 
 _ROLE_BY = {"coordinator": "coordinated by", "lead-partner": "led by", "partner": "with partner"}
 _ROLE_IS = {"coordinator": "the coordinator", "lead-partner": "the lead partner", "partner": "a partner"}
 _FUNDING = {"fundedBy": "funded by", "fundedUnderCall": "funded under", "partOfProgramme": "part of",
-            "relatedTo": "part of", "relatedBy": "part of"}
+            "relatedTo": "related to", "relatedBy": "related to", "supports": "supports", "partOf": "part of"}
 #: Who funds or gathers projects: what the programme filter and the shared-programme tie follow.
 _FUNDER_KINDS = ("programme", "initiative")
 _DATE_WORDS = {"signedDate": "signed", "startDate": "started", "endDate": "ended"}

@@ -30,6 +30,7 @@ from pyvis.network import Network
 
 from citykg.config import PROJECT_ROOT
 from citykg.errors import StoreError
+from citykg.namespaces import BASE
 from visualizations import style
 from visualizations.layout import DEFAULT_SEED, layout
 
@@ -108,6 +109,9 @@ PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).fro
   #legend li { display: flex; align-items: center; gap: 8px; margin: 5px 0; }
   #legend .size { font-size: 13px; color: #595959; margin-top: 8px; }
   #message { position: absolute; top: 45%; left: 0; right: 0; text-align: center; font-size: 24px; color: #404040; pointer-events: none; }
+  #details { position: absolute; left: 12px; bottom: 12px; max-width: 460px; max-height: 40%; overflow: auto; background: rgba(255,255,255,.97); border: 1px solid #ccc; border-radius: 6px; padding: 8px 12px; font-size: 14px; }
+  #details h2 { font-size: 16px; margin: 0 0 4px; }
+  #details a { color: #0b3d91; margin-right: 6px; }
   div.vis-tooltip { white-space: pre-line; font-family: inherit; font-size: 14px; max-width: 460px; }
 </style>
 <script>{{ vis_js|safe }}</script>
@@ -133,6 +137,7 @@ PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).fro
 <main>
   <div id="map"></div>
   {% if message %}<div id="message" role="status">{{ message }}</div>{% endif %}
+  <aside id="details" hidden aria-live="polite"></aside>
   {% if legend %}
   <aside id="legend" aria-label="{{ text.legend }}">
     <h2>{{ text.legend }}</h2>
@@ -231,8 +236,34 @@ PAGE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).fro
   document.getElementById("controls").addEventListener("submit", function (event) { event.preventDefault(); find(); });
   document.getElementById("find").addEventListener("change", find);
   document.getElementById("reset").addEventListener("click", reset);
-  network.on("selectNode", function (params) { highlight(params.nodes); });
-  network.on("deselectNode", function (params) { if (!params.nodes.length) { highlight([]); } });
+  // the selected entity: its page and the passages its sources cite, as links when served
+  var served = window.location.protocol !== "file:";
+  var byId = {};
+  data.nodes.forEach(function (n) { byId[n.id] = n; });
+  var details = document.getElementById("details");
+  function link(text, href) {
+    var element = document.createElement(served && href ? "a" : "span");
+    element.textContent = text;
+    if (served && href) { element.href = href; }
+    return element;
+  }
+  function showDetails(id) {
+    var node = byId[id];
+    details.replaceChildren();
+    if (!node) { details.hidden = true; return; }
+    var heading = document.createElement("h2");
+    heading.append(link(node.name || node.label, node.page));
+    details.append(heading);
+    if (node.cites && node.cites.length) {
+      var line = document.createElement("p");
+      line.append(document.createTextNode(data.text.sources + ": "));
+      node.cites.forEach(function (cite) { line.append(link(cite, data.passages[cite])); });
+      details.append(line);
+    }
+    details.hidden = false;
+  }
+  network.on("selectNode", function (params) { highlight(params.nodes); showDetails(params.nodes[0]); });
+  network.on("deselectNode", function (params) { if (!params.nodes.length) { highlight([]); details.hidden = true; } });
 })();
 </script>
 </body>
@@ -280,6 +311,17 @@ def _options(n: int, physics: bool) -> dict:
     }
 
 
+def entity_page(iri: str) -> str | None:
+    """The entity's page on the server that serves the map (``/entities/org/utcn``)."""
+    return f"/entities/{iri.removeprefix(BASE)}" if iri.startswith(BASE) and "/" in iri.removeprefix(BASE) else None
+
+
+def _cites(data: dict) -> list[str]:
+    """Every citation of an entity on the map: where its facts and its name are stated."""
+    cited = [source for fact in data.get("facts") or [] for source in fact.get("sources", ())]
+    return list(dict.fromkeys(cited + list(data.get("sources") or ())))
+
+
 def _pyvis_network(graph: nx.MultiDiGraph, lang: str, size_by: str, physics: bool) -> Network:
     net = Network(directed=True, cdn_resources="in_line")
     positions = layout(graph)
@@ -306,6 +348,9 @@ def _pyvis_network(graph: nx.MultiDiGraph, lang: str, size_by: str, physics: boo
             y=round(y * scale, 1),
             kind=data.get("kind"),
             search=" ".join(filter(None, (data.get("name_ro"), data.get("name_en"), data.get("acronym"), data.get("label")))),
+            name=data.get("name"),
+            page=entity_page(node),
+            cites=_cites(data),
         )
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), e[2])):
         edge = style.edge_style(data.get("family", "other"))
@@ -383,7 +428,8 @@ def render_html(
             "edges": edges,
             "options": json.loads(options) if isinstance(options, str) else options,
             "kinds": [item["kind"] for item in legend],
-            "text": {"not_found": style.text(lang, "not_found", query="{query}")},
+            "text": {"not_found": style.text(lang, "not_found", query="{query}"), "sources": style.text(lang, "sources")},
+            "passages": graph.graph.get("passages", {}),
         },
         vis_js=vis_js,
         vis_css=vis_css,

@@ -38,6 +38,7 @@ from citykg.errors import NotFoundError, QueryError
 from citykg.namespaces import BASE
 from citykg.queries import get_query
 from citykg.store import GraphStore
+from ingest.normalise import fold
 from visualizations import style
 
 CKG = BASE + "ontology#"
@@ -126,6 +127,13 @@ def source_text(document: str | None, first: Any = None, last: Any = None) -> st
     return f"{key}:{first}" if last in (None, "", first) or str(last) == str(first) else f"{key}:{first}-{last}"
 
 
+def passage_link(document: str, first: Any, last: Any = None) -> str:
+    """The passage view of a document's lines on the server: ``/documents/000_2d25…?lines=9-11#L9``."""
+    key = document[len(DOC_PREFIX):] if document.startswith(DOC_PREFIX) else local_name(document)
+    lines = str(first) if last in (None, "", first) or str(last) == str(first) else f"{first}-{last}"
+    return f"/documents/{key}?lines={lines}#L{first}"
+
+
 def _sort_sources(sources: Iterable[str]) -> list[str]:
     def key(source: str) -> tuple:
         document, _, lines = source.partition(":")
@@ -181,6 +189,7 @@ def build_network(
     values: dict[str, dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
     evidence: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     mentions: dict[str, set[str]] = defaultdict(set)
+    passages: dict[str, str] = {}  # a citation as shown (000:9) -> its passage view
 
     for row in rows:
         node = _typed(row, types)
@@ -192,6 +201,8 @@ def build_network(
             acronyms.setdefault(node, str(row["acronym"]))
         relation, target = row.get("relation"), row.get("target")
         source = source_text(row.get("document"), row.get("lineStart"), row.get("lineEnd"))
+        if source and row.get("lineStart") not in (None, ""):
+            passages.setdefault(source, passage_link(row["document"], row["lineStart"], row.get("lineEnd")))
         if row.get("evidence"):
             if relation and target is not None and source:
                 evidence[(node, local_name(relation), str(target))].add(source)
@@ -266,11 +277,64 @@ def build_network(
             sources=_sort_sources(evidence.get((node, relation, target), ())),
         )
     graph.graph["focus"] = focus
+    graph.graph["passages"] = passages
+    one_node_per_thing(graph)
     if graph.number_of_nodes() == 0:
         graph.graph["message"] = style.text(lang, "empty")
     elif graph.number_of_edges() == 0:
         graph.graph["message"] = style.text(lang, "no_ties")
     return graph
+
+
+#: A name at least this many words long is distinctive: another entity of the same kind whose
+#: name is it, or begins with it, is the same thing.
+DISTINCT_WORDS = 5
+
+
+def one_node_per_thing(graph: nx.MultiDiGraph) -> None:
+    """Entities of one kind whose names are the same, up to case and diacritics, or of which one
+    is a long name the other begins with ("Misiunea UE pentru 100 de orașe inteligente și neutre
+    climatic" and "… până în 2030"), are one thing the graph holds twice (a name extracted from a
+    document and not yet linked to the knowledge base's entity). The map draws one node, the
+    best-connected, with the others' ties and sources and their IRIs in ``same_as``. Events are
+    left apart: two sessions may share a name."""
+    by_kind: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for node, data in graph.nodes(data=True):
+        if data["kind"] != "event":
+            by_kind[data["kind"]].append((" ".join(re.findall(r"\w+", fold(data["name"]))), node))
+    same: dict[str, str] = {}  # node -> the node that stands for its group (union-find)
+
+    def root(node: str) -> str:
+        while same.get(node, node) != node:
+            node = same[node]
+        return node
+
+    for named in by_kind.values():
+        named.sort()
+        for i, (name, node) in enumerate(named):  # a name's longer forms follow it in sorted order
+            for longer, other in named[i + 1:]:
+                if not longer.startswith(name):
+                    break
+                if longer == name or (len(name.split()) >= DISTINCT_WORDS and longer.startswith(name + " ")):
+                    same[root(other)] = root(node)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for node in same:
+        groups[root(node)].append(node)
+    focus = set(graph.graph.get("focus", ()))
+    for head, members in groups.items():
+        keep, *others = sorted({head, *members}, key=lambda n: (n not in focus, -graph.degree(n), len(n), n))
+        kept = graph.nodes[keep]
+        for other in others:
+            data = graph.nodes[other]
+            kept["sources"] = _sort_sources(set(kept.get("sources", ())) | set(data.get("sources", ())))
+            kept.setdefault("same_as", []).append(data["iri"])
+            for u, v, key, edge in list(graph.in_edges(other, keys=True, data=True)) + list(graph.out_edges(other, keys=True, data=True)):
+                u, v = (keep if u == other else u), (keep if v == other else v)
+                if u != v and not graph.has_edge(u, v, key):
+                    graph.add_edge(u, v, key=key, **edge)
+            graph.remove_node(other)
+        if "sources" in kept and not kept["sources"]:
+            del kept["sources"]
 
 
 # --- the store -----------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def test_an_entity_page_reads_clean_in_romanian(live_server, browser):
     page = browser.new_page()
     page.goto(f"{live_server}/entities/initiative/cities-mission")
     text = page.inner_text("main")
-    assert "legat de" in text and "relatedTo" not in text
+    assert "sprijină" in text and "selectedCity" not in text
     assert "Document 001 names it" not in text  # the curator's note
     page.close()
 

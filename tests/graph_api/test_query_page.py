@@ -104,3 +104,11 @@ def test_named_query_form_takes_names_and_links_results_to_local_pages(built_set
         assert "<code>org/utcn</code>" in page.text  # what the name resolved to
         by_browser = client.get("/queries/organisation_projects", headers={"Accept": "text/html"})
         assert "text/html" in by_browser.headers["content-type"]
+
+
+def test_every_named_query_says_its_group():
+    """A query without ``#+ group:`` would land among the analysts' examples by default."""
+    from citykg.queries import QUERIES_DIR
+
+    missing = [p.name for p in sorted(QUERIES_DIR.glob("*.rq")) if "\n#+ group:" not in "\n" + p.read_text(encoding="utf-8")]
+    assert missing == []

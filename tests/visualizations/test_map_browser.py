@@ -121,3 +121,23 @@ def test_the_entity_and_partner_pages_link_to_the_map(server, browser):
     page.wait_for_function("window.citykgMap && window.citykgMap.stabilised", timeout=60_000)
     assert "project=project" in page.url and "co4cities" in page.url
     page.close()
+
+
+def test_a_clicked_entity_shows_its_page_and_passages_as_links(server, browser):
+    """The map's citations read "000:5": now each opens its passage, and the entity its page."""
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{server}/map?project=CapaCITIES")
+    page.wait_for_function("window.citykgMap && window.citykgMap.stabilised", timeout=60_000)
+    node = "https://w3id.org/citykg/project/capacities"
+    x, y = page.evaluate(
+        """(id) => { const n = window.citykgMap.network; const p = n.canvasToDOM(n.getPosition(id));
+                     const box = document.getElementById('map').getBoundingClientRect();
+                     return [box.left + p.x, box.top + p.y]; }""", node)
+    page.mouse.click(x, y)
+    page.wait_for_selector("#details:not([hidden])")
+    assert page.get_attribute("#details h2 a", "href") == "/entities/project/capacities"
+    passages = page.eval_on_selector_all("#details p a", "links => links.map(a => a.getAttribute('href'))")
+    assert passages and all(href.startswith("/documents/004_3898277bb4aeef29?lines=") for href in passages)
+    page.click("#details p a")
+    page.wait_for_selector("ol.passage li.cited mark")
+    page.close()

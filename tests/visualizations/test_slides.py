@@ -77,3 +77,30 @@ def test_a_large_map_is_grouped_with_counts_and_drawn(built_store):
     assert "grupate după tip și țară" in page
     boxes, _ = label_boxes(graph)
     assert len(boxes) == graph.number_of_nodes()
+
+
+def test_one_node_per_thing(built_store):
+    """The Mission appeared twice: the knowledge base's and a name a document gave it, unlinked."""
+    from visualizations.network import build_network
+
+    kg, ckg = "https://w3id.org/citykg/", "https://w3id.org/citykg/ontology#"
+    rows = [
+        {"node": kg + "initiative/green-towns", "type": ckg + "Mission", "label": "Misiunea pentru orașe verzi și curate din Europa până în 2040", "labelLang": "ro"},
+        {"node": kg + "initiative/misiunea-pentru-orase-verzi", "type": ckg + "Mission", "label": "Misiunea pentru orase verzi si curate din Europa", "labelLang": "ro"},
+        {"node": kg + "project/p", "type": ckg + "Project", "label": "Proiect", "labelLang": "ro"},
+        {"node": kg + "project/p", "type": ckg + "Project", "relation": ckg + "relatedTo", "target": kg + "initiative/misiunea-pentru-orase-verzi"},
+    ]
+    graph = build_network(rows)
+    assert graph.number_of_nodes() == 2  # the best-connected stands for both
+    assert graph.nodes[kg + "initiative/misiunea-pentru-orase-verzi"]["same_as"] == [kg + "initiative/green-towns"]
+    assert graph.has_edge(kg + "project/p", kg + "initiative/misiunea-pentru-orase-verzi")
+    names = [d["name"] for _, d in load_network(built_store).nodes(data=True) if d["kind"] == "initiative"]
+    assert len(names) == len(set(names))
+
+
+def test_same_named_events_stay_apart():
+    from visualizations.network import build_network
+
+    rows = [{"node": f"https://w3id.org/citykg/event/e{i}", "type": "https://w3id.org/citykg/ontology#Event",
+             "label": "Sesiune online de întrebări", "labelLang": "ro"} for i in (1, 2)]
+    assert build_network(rows).number_of_nodes() == 2
