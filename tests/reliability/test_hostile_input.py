@@ -148,8 +148,9 @@ PAGES = {
 
 
 def test_the_hostile_label_is_in_the_graph(client):
-    """The premise: the document gave an entity whose label carries the tag."""
-    labels = client.get(f"/entities/{PROJECT}", params={"format": "nt"})
+    """The premise: the document gave an entity whose label carries the tag (a proposed one:
+    nobody has reviewed it)."""
+    labels = client.get(f"/entities/{PROJECT}", params={"format": "nt", "include": "proposed"})
     assert labels.status_code == 200
     assert SCRIPT in labels.text
 
@@ -171,7 +172,7 @@ def test_a_script_tag_in_a_document_is_shown_as_text(client, page):
 
 
 def test_the_project_page_shows_the_tag_escaped(client):
-    page = client.get(f"/entities/{PROJECT}", params={"format": "html"}).text
+    page = client.get(f"/entities/{PROJECT}", params={"format": "html", "include": "proposed"}).text
     assert "Cartier &lt;script&gt;alert(1)&lt;/script&gt; Verde" in page
 
 
