@@ -279,8 +279,8 @@ def evaluate_corpus(corpus: Path, gazetteer: Gazetteer, folds: int = 0) -> list[
     examples = {g.file: labelled_pairs(g, read[g.file]) for g in golds}
     value_examples = {g.file: labelled_values(g, read[g.file]) for g in golds}
     scores = {}
-    for fold in range(folds):
-        held_out = [g for i, g in enumerate(golds) if i % folds == fold]
+    for part in range(folds):
+        held_out = [g for i, g in enumerate(golds) if i % folds == part]
         model = train([e for g in golds if g not in held_out for e in examples[g.file]])
         value_model = train([e for g in golds if g not in held_out for e in value_examples[g.file]])
         for gold in held_out:

@@ -210,6 +210,11 @@ class MemoryStore(GraphStore):
         return "pyoxigraph in memory"
 
 
+def _new_build_id() -> str:
+    """A build's folder name: when, and unique among builds of any process."""
+    return time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 10**9:09d}-{os.getpid()}"
+
+
 class EmbeddedStore(GraphStore):
     """pyoxigraph on disk, with builds swapped in atomically through the ``current`` symlink."""
 
@@ -271,7 +276,7 @@ class EmbeddedStore(GraphStore):
         )
 
     def publish(self, nquads_files: Iterable[Path]) -> str:
-        build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 10**9:09d}-{os.getpid()}"
+        build_id = _new_build_id()
         builds = self.root / "builds"
         target = builds / build_id
         try:
@@ -296,12 +301,12 @@ class EmbeddedStore(GraphStore):
         """A new build that is the served one with some graphs replaced, swapped in like any.
 
         The copy is a RocksDB checkpoint (hard links to the served build's immutable files), so
-        its cost grows with the graphs replaced, not with the store: seconds at CORDIS size.
+        its cost grows with the graphs replaced rather than with the store.
         """
         previous = self.current_build()
         if previous is None:
             raise StoreError(f"no graph has been built in {self.root} yet: run `citykg build` first")
-        build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 10**9:09d}-{os.getpid()}"
+        build_id = _new_build_id()
         target = self.root / "builds" / build_id
         try:
             ox.Store.read_only(str(previous)).backup(str(target))

@@ -214,7 +214,7 @@ def document_triples(key: str, path: Path, sha256: str, lines: int, title: str) 
         (doc, ckg("fileName"), lit(path.name)),
         (doc, ckg("sha256"), lit(sha256)),
         (doc, ckg("lineCount"), lit(lines, datatype=XSD + "nonNegativeInteger")),
-        (doc, f"<http://purl.org/dc/terms/title>", lit(title, lang="en")),
+        (doc, "<http://purl.org/dc/terms/title>", lit(title, lang="en")),
         (doc, ckg("documentKind"), lit("dataset")),
     ]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import doctest
 
-import pytest
 
 from citykg import entity_page
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest

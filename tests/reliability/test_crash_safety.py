@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 import httpx
-import pytest
 
 from citykg.config import Settings
 from citykg.store import EmbeddedStore

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from citykg.errors import QueryError
 from graph_api.app import create_app
 from visualizations import maps
 

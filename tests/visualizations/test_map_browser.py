@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 from urllib.parse import urlsplit
 
-import numpy as np
 import pytest
 from matplotlib import image
 
