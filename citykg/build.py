@@ -90,10 +90,11 @@ def assemble(
     every = document_paths([sources_dir, inbox] if inbox else [sources_dir])
     documents = ingest_documents(every if only is None else only, kb, ontology, among=every)
     base = {g.identifier: g for g in (ontology, shapes)}
-    base.update(kb.graphs)
     described = {r.source.key: kb.sources.get(r.source.key, r.source) for r in documents if r.source}
-    if only is not None:  # documents the knowledge base cites are described even when not read now
-        described = {**kb.sources, **described}
+    # Adding documents checks them beside the knowledge base's entities (and its facts about
+    # them), not beside every other document's facts: the served build already conforms.
+    base.update(kb.graphs if only is None else
+                {iri: g for iri, g in kb.graphs.items() if iri == graph_iri("kb") or iri in {s.graph for s in described.values()}})
     for source in described.values():  # the reviewer's title and kind, where the knowledge base gives them
         base.setdefault(source.graph, Graph(identifier=source.graph))
         base[source.graph] += document_graph(source)
