@@ -21,7 +21,6 @@ import pytest
 from citykg.build import build
 from citykg.config import PROJECT_ROOT, Settings
 from tests.helpers import citykg_server
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.visualizations.test_map_browser import ARTIFACTS
 
 WHOLE = "001_4743cbcc972cd821"
@@ -57,11 +56,9 @@ def call_budgets(server: str) -> int:
     return int(answer.json()["results"]["bindings"][0]["n"]["value"])
 
 
-def test_documents_reviewed_by_keyboard_are_in_the_graph_after_the_rebuild(settings: Settings):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make chromium` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
+def test_documents_reviewed_by_keyboard_are_in_the_graph_after_the_rebuild(settings: Settings, browser):
+    """Drives the session's one Chromium (tests/conftest.py): a second Playwright in the same
+    process would find the first one's event loop running."""
     build(settings)
     env = {"CITYKG_STORE": str(settings.store), "CITYKG_SOURCES": str(settings.sources),
            "CITYKG_INBOX": str(settings.inbox), "CITYKG_IMPORTS": str(settings.imports),
@@ -71,9 +68,8 @@ def test_documents_reviewed_by_keyboard_are_in_the_graph_after_the_rebuild(setti
         assert call_budgets(server) == 2  # the reviewed budget and a proposed copy
         queue = [d["key"] for d in httpx.get(f"{server}/review", params={"format": "json"}).json()["documents"]]
         assert {WHOLE, DOCUMENT} <= set(queue)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        try:
             requests: list[str] = []
             errors: list[str] = []
             page.on("request", lambda request: requests.append(request.url))
@@ -107,7 +103,8 @@ def test_documents_reviewed_by_keyboard_are_in_the_graph_after_the_rebuild(setti
             assert "error" not in (page.get_attribute("#status", "class") or "")
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "review-page.png"))
-            browser.close()
+        finally:
+            page.close()
         assert errors == []
         own = urlsplit(server).netloc
         assert all(urlsplit(url).netloc == own for url in requests), requests

@@ -167,7 +167,7 @@ def test_the_review_report_shows_each_proposal_in_its_sentence(build_report, sou
         proposed = body.count("  - new ")
         counted = re.search(r"(\d+) new names? proposed", body)
         assert counted and int(counted.group(1)) == proposed, name  # never "0" where names were proposed
-        for first, quote in re.findall(r"^- lines (\d+)-\d+: “(.{20})", body, re.M):
+        for first, quote in re.findall(r"^- lines (\d+)-\d+: “([^”]{1,20})", body, re.M):  # a short line ends sooner
             line = (sources_dir / name).read_text(encoding="utf-8").splitlines()[int(first) - 1]
             assert " ".join(line.split()).startswith(quote), (name, first)
     assert any("  - new " in s for s in sections) and any("  - fact " in s for s in sections)

@@ -5,6 +5,7 @@ when their client leaves, and SIGTERM stops the server within seconds. Real serv
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import signal
 import socket
@@ -160,6 +161,8 @@ def test_maps_leave_a_worker_for_queries(built_settings: Settings, built_store: 
             return [(await m).status_code for m in maps], ask.status_code
 
     with citykg_server(env_of(built_settings, CITYKG_QUERY_TIMEOUT="30")) as base:
-        map_statuses, ask_status = asyncio.run(scenario(base))
+        # A thread of its own: the session's Playwright keeps an event loop running in this one.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            map_statuses, ask_status = pool.submit(asyncio.run, scenario(base)).result()
     assert ask_status == 200
     assert sorted(map_statuses)[-1] == 503, map_statuses
