@@ -38,6 +38,7 @@ import signal
 import socket
 import struct
 import subprocess
+import time
 import sys
 import threading
 import weakref
@@ -272,15 +273,25 @@ class QueryWorkers:
         """What ``job``'s function returns, run in a worker (see ``_in_worker``).
 
         Calls (maps: seconds each, gigabytes at 8000x8000) may hold all workers but one at once,
-        BusyError beyond: two clients drawing maps starved every query for the whole time limit
-        (the soak's 503s on normal requests)."""
+        and wait for their turn beyond that (BusyError once the time limit has passed): two
+        clients drawing maps starved every query for the whole time limit (the soak's 503s on
+        normal requests)."""
         if self._remote is not None:  # its HTTP client stops each query at the limit
             return await to_thread.run_sync(job.run, self._remote)
-        with self._lock:
-            if self._calls >= max(1, self.size - 1):
+        # A map waits its turn (a page that embeds one and a click on "map" come together), up to
+        # the time limit; only then is it refused.
+        deadline = time.monotonic() + self.timeout
+        while True:
+            with self._lock:
+                if self._calls < max(1, self.size - 1):
+                    self._calls += 1
+                    break
+            if time.monotonic() > deadline:
                 raise BusyError(f"{self._calls} map(s) are being drawn, as many as the query workers "
                                 "allow at once; try again shortly")
-            self._calls += 1
+            if disconnected is not None and await disconnected():
+                raise ClientGoneError("the client closed the connection while its map waited its turn")
+            await asyncio.sleep(CLIENT_POLL_SECONDS)
         try:
             (_, value), _ = await self._in_worker(job, disconnected)
         finally:

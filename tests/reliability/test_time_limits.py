@@ -150,7 +150,8 @@ def test_citykg_serve_stops_reading_an_oversized_head(built_settings: Settings, 
 
 def test_maps_leave_a_worker_for_queries(built_settings: Settings, built_store: EmbeddedStore):
     """Two clients drawing 8000x8000 maps held both query workers for the whole time limit: every
-    other query waited, then got a 503 (the soak's 5xx on normal requests)."""
+    other query waited, then got a 503 (the soak's 5xx on normal requests). Now the second map
+    waits for the first, and the query is answered meanwhile."""
     huge = {"format": "png", "width": 8000, "height": 8000, "around": "country/ro", "radius": 3}
 
     async def scenario(base: str) -> tuple[list[int], int]:
@@ -165,4 +166,4 @@ def test_maps_leave_a_worker_for_queries(built_settings: Settings, built_store: 
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             map_statuses, ask_status = pool.submit(asyncio.run, scenario(base)).result()
     assert ask_status == 200
-    assert sorted(map_statuses)[-1] == 503, map_statuses
+    assert set(map_statuses) <= {200, 422, 503}, map_statuses  # drawn, stopped at the limit, or refused after waiting
