@@ -22,7 +22,8 @@ could not be kept.
 Workers are started from one long-lived thread: Linux ends a worker when the *thread* that
 started it ends (``PR_SET_PDEATHSIG``), and the threads of a pool come and go.
 
-The named queries and the project's own calls are trusted and run in-process (``store.query``).
+Named queries, Graph Store reads and maps run here too (``QueryJob``, ``CallJob``), under the
+same limit; partner search and entity pages still run in the server process.
 """
 
 from __future__ import annotations
